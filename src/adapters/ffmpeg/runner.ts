@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import { AbortedError, FfmpegError } from '../../errors.ts';
+import { silentLogger, type Logger } from '../../logger.ts';
+import { ffmpegPath } from './binary.ts';
+
+export interface FfmpegProgress {
+  /** Media time written so far, in ms. */
+  outTimeMs: number;
+  speed: number | null;
+  done: boolean;
+}
+
+export interface RunFfmpegOptions {
+  args: string[];
+  /** Kills the process after this long. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  logger?: Logger;
+  onProgress?: (progress: FfmpegProgress) => void;
+  /** Receives stdout bytes (e.g. an image pipe); otherwise stdout is drained. */
+  onStdout?: (chunk: Buffer) => void;
+  /** What the run is for, in logs and errors. */
+  label?: string;
+}
+
+export interface FfmpegResult {
+  stderr: string;
+  durationMs: number;
+}
+
+const COMMON_ARGS = ['-hide_banner', '-nostdin', '-y'];
+const STDERR_TAIL_LINES = 20;
+const running = new Set<ReturnType<typeof spawn>>();
+
+/** Quotes an argument so that a logged command line can be pasted into a shell. */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Parses the key=value blocks of `-progress pipe:2` style output. */
+export function parseProgressLine(line: string, state: Partial<Record<string, string>>): FfmpegProgress | null {
+  const eq = line.indexOf('=');
+  if (eq < 0) return null;
+  const key = line.slice(0, eq).trim();
+  const value = line.slice(eq + 1).trim();
+  state[key] = value;
+  if (key !== 'progress') return null;
+  const outTimeUs = Number(state.out_time_us ?? state.out_time_ms);
+  const speed = Number.parseFloat(state.speed ?? '');
+  return {
+    outTimeMs: Number.isFinite(outTimeUs) ? Math.max(0, Math.round(outTimeUs / 1000)) : 0,
+    speed: Number.isFinite(speed) ? speed : null,
+    done: value === 'end',
+  };
+}
+
+/** The one way this project runs ffmpeg: logged, time-limited, killed on abort, progress parsed. */
+export function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegResult> {
+  const { signal, logger = silentLogger, label = 'ffmpeg' } = options;
+  const binary = ffmpegPath();
+  const args = [...COMMON_ARGS, ...(options.onProgress ? ['-progress', 'pipe:2', '-nostats'] : []), ...options.args];
+  logger.debug('running ffmpeg', { label, command: [binary, ...args].map(shellQuote).join(' ') });
+  if (signal?.aborted) return Promise.reject(new AbortedError(`${label}: aborted before start`));
+
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
+    const stderrLines: string[] = [];
+    const progressState: Partial<Record<string, string>> = {};
+    let partial = '';
+    let killedFor: 'timeout' | 'abort' | null = null;
+
+    const kill = (reason: 'timeout' | 'abort') => {
+      killedFor = reason;
+      child.kill('SIGKILL');
+    };
+    const timer = options.timeoutMs ? setTimeout(() => kill('timeout'), options.timeoutMs) : null;
+    const onAbort = () => kill('abort');
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    child.stdout.on('data', (chunk: Buffer) => options.onStdout?.(chunk));
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => {
+      const lines = (partial + text).split(/\r?\n/);
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const progress = options.onProgress ? parseProgressLine(line, progressState) : null;
+        if (progress) options.onProgress?.(progress);
+        else if (!/^\w+=/.test(line) || !options.onProgress) {
+          stderrLines.push(line);
+          if (stderrLines.length > 400) stderrLines.splice(0, stderrLines.length - 400);
+        }
+      }
+    });
+    child.on('error', (error) => {
+      cleanup();
+      reject(new FfmpegError(`${label}: could not start ${binary}: ${error.message}`, null, ''));
+    });
+    child.on('close', (code) => {
+      cleanup();
+      const stderr = [...stderrLines, partial].join('\n');
+      const tail = stderrLines.slice(-STDERR_TAIL_LINES).join('\n');
+      if (killedFor === 'abort') return reject(new AbortedError(`${label}: aborted`));
+      if (killedFor === 'timeout') {
+        return reject(new FfmpegError(`${label}: timed out after ${options.timeoutMs} ms`, code, tail));
+      }
+      if (code !== 0) {
+        const lastLine = stderrLines.filter((l) => l.trim()).at(-1) ?? '';
+        return reject(new FfmpegError(`${label}: ffmpeg exited with ${code}: ${lastLine}`, code, tail));
+      }
+      resolve({ stderr, durationMs: Date.now() - started });
+    });
+
+    function cleanup() {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      running.delete(child);
+    }
+  });
+}
+
+/** Kills every ffmpeg this process started (used on shutdown). */
+export function killAllFfmpeg(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
