@@ -1,0 +1,45 @@
+import { exitCodeOf, PipelineError, UsageError } from '../errors.ts';
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: (argv: string[]) => Promise<number> }> }> = {
+  process: { summary: 'post-process one recording (a chunk directory or an event file)', load: () => import('./commands/process.ts') },
+  verify: { summary: 'check one MP4 against the expected configuration', load: () => import('./commands/verify.ts') },
+  emulate: { summary: 'run a local ACS recording service for development and tests', load: () => import('./commands/emulate.ts') },
+  worker: { summary: 'consume recording events from an Azure Storage Queue and archive them', load: () => import('./commands/worker.ts') },
+  report: { summary: 'rebuild report.html from an existing output directory', load: () => import('./commands/report.ts') },
+};
+
+export const USAGE = `Usage: acsrec <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
+  .join('\n')}
+
+Run 'acsrec <command> --help' for the options of a command.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    const { readFileSync } = await import('node:fs');
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command '${name}' (try 'acsrec --help')`);
+  const module = await command.load();
+  return module.run(rest);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  const line = error instanceof PipelineError ? error.toLine() : `internal error: ${(error as Error)?.stack ?? String(error)}`;
+  process.stderr.write(`acsrec: ${line.split('\n')[0]}\n`);
+  if (!(error instanceof PipelineError) && process.env.ACSREC_DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
+  process.exitCode = exitCodeOf(error);
+}
