@@ -181,6 +181,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const { id, callId, serverCallId, state, chunks, event, failure } = recording;
       return send(response, 200, { recordingId: id, callId, serverCallId, state, chunks, event, failure, actions: recording.actions });
     }
+    if (segments[0] === 'emulator' && segments[1] === 'faults' && segments.length === 2 && method === 'GET') {
+      return send(response, 200, { rate: faults.rate, counts: faults.counts });
+    }
     return sendError(response, surface, 404, 'NotFound', `no route ${method} ${url.pathname}`);
   }
 

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,6 +36,8 @@ export interface EmittedChunk {
   documentId: string;
   endReason: string;
   markersSec: number[];
+  mediaSizeBytes: number;
+  mediaSha256: string;
   metadata: Record<string, unknown>;
 }
 
@@ -64,6 +67,12 @@ export interface StoredDocument {
 }
 
 export class InvalidStateError extends Error {}
+
+async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
 
 /** Deterministic GUID-shaped id from a text (the same conversation gets the same call id). */
 export function guidFrom(text: string): string {
@@ -225,14 +234,16 @@ export class RecordingService {
       participants: [{ participantId: `8:acs:${this.resourceId}_${guidFrom(recording.callId + ':a')}` }, { participantId: `8:acs:${this.resourceId}_${guidFrom(recording.callId + ':b')}` }],
     };
     const retentionMs = (this.options.retentionHours * 3_600_000) / this.options.timeScale;
+    const mediaSizeBytes = (await stat(mediaFile)).size;
+    const mediaSha256 = await sha256OfFile(mediaFile);
     this.documents.set(documentId, {
       documentId,
       mediaFile,
-      mediaSize: (await stat(mediaFile)).size,
+      mediaSize: mediaSizeBytes,
       metadata: Buffer.from(JSON.stringify(metadata, null, 2)),
       expiresAt: Date.now() + retentionMs,
     });
-    return { index: spec.index, documentId, endReason: spec.endReason, markersSec: spec.markersSec, metadata };
+    return { index: spec.index, documentId, endReason: spec.endReason, markersSec: spec.markersSec, mediaSizeBytes, mediaSha256, metadata };
   }
 
   private recordingEvent(recording: Recording, chunks: EmittedChunk[], recordingDurationMs: number): EventGridEvent {
