@@ -2,8 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm, stat, truncate } from 'node:fs/promises';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
 import { AbortedError, FetchError } from '../../errors.ts';
 import { silentLogger, type Logger } from '../../logger.ts';
 import { redactUrl } from './hosts.ts';
@@ -159,18 +158,25 @@ async function attemptOnce(request: DownloadRequest, part: string, policy: Retry
   const lengthText = header(response, 'content-length');
   const expected = lengthText !== undefined && /^\d+$/.test(lengthText) ? Number(lengthText) : null;
   let received = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      received += chunk.length;
-      done(null, chunk);
-    },
-  });
   response.setTimeout(policy.idleTimeoutMs, () => response.destroy(new Error(`no data for ${policy.idleTimeoutMs} ms`)));
+  // Not stream.pipeline: on a reset it would drop the bytes not yet flushed; ending the file
+  // ourselves keeps every received byte for the Range resume.
+  const out = createWriteStream(part, { flags: start > 0 ? 'a' : 'w' });
+  let readError: Error | null = null;
   try {
-    await pipeline(response, counter, createWriteStream(part, { flags: start > 0 ? 'a' : 'w' }));
+    for await (const chunk of response as AsyncIterable<Buffer>) {
+      received += chunk.length;
+      if (!out.write(chunk)) await once(out, 'drain');
+    }
   } catch (error) {
-    throw new AttemptFailure(`connection failed after ${received} bytes: ${(error as Error).message}`, true, { keepPartial: true });
+    readError = error as Error;
+  } finally {
+    await new Promise<void>((resolve, reject) => {
+      out.once('error', reject);
+      out.end(() => resolve());
+    });
   }
+  if (readError) throw new AttemptFailure(`connection failed after ${received} bytes: ${readError.message}`, true, { keepPartial: true });
   if (!response.complete) throw new AttemptFailure(`body cut short after ${received} bytes`, true, { keepPartial: true });
   if (expected !== null && received !== expected) {
     throw new AttemptFailure(`body cut short: ${received} of ${expected} bytes (Content-Length)`, true, { keepPartial: received < expected });
