@@ -1,4 +1,4 @@
-import { deleteSourceChunks, fetchRecording, type FetchOptions } from '../src/stages/fetch.ts';
+import { deleteSourceChunks, fetchRecording, readFetchEnvironment, type FetchOptions } from '../src/stages/fetch.ts';
 import type { RecordingEvent } from '../src/schemas/recording-event.ts';
 import type { ProcessOptions, ProcessResult } from '../src/types/pipeline.ts';
 import { parseAllowedHosts } from '../src/adapters/http/hosts.ts';
@@ -45,4 +45,16 @@ export async function processEvent(input: { event: RecordingEvent; workDir: stri
     }
   }
   return result;
+}
+
+/**
+ * What `acsrec process <event.json>` calls: ACS_CONNECTION_STRING (required, else exit 2) and
+ * ACS_ALLOWED_HOSTS from the environment, then processEvent.
+ */
+export async function processEventFromEnvironment(
+  input: { event: RecordingEvent; workDir: string },
+  options: ProcessOptions & { deleteSource?: boolean; env?: NodeJS.ProcessEnv },
+): Promise<ProcessResult> {
+  const { connectionString, allowedHosts } = readFetchEnvironment(options.env ?? process.env);
+  return processEvent(input, { ...options, connectionString, allowedHosts });
 }

@@ -13,6 +13,9 @@ import { signedRequest } from '../src/adapters/http/signed-request.ts';
 import { chunkMetadataSchema } from '../src/schemas/chunk-metadata.ts';
 import { parseEvents } from '../src/schemas/parse.ts';
 import { fetchRecording } from '../src/stages/fetch.ts';
+import { silentLogger } from '../src/logger.ts';
+import { DEFAULT_PROCESS_OPTIONS } from '../src/types/pipeline.ts';
+import { processEvent } from '../pipelines/process-event.ts';
 import { startAzurite, type RunningAzurite } from './helpers/azurite.ts';
 import { spawnEmulator, type EmulatorProcess } from './helpers/emulator-process.ts';
 import { startWebhook, waitFor } from './helpers/webhook.ts';
@@ -90,8 +93,10 @@ describe('emulator driven by the official SDK, fetched through faults', () => {
       expect(createHash('sha256').update(media).digest('hex')).toBe(expected.mediaSha256);
       expect(JSON.parse(await readFile(chunk.metadataFile, 'utf8'))).toEqual(expected.metadata);
     }
-    const faults = JSON.parse((await signedRequest({ method: 'GET', url: new URL('/emulator/faults', emulator.endpoint), accessKey })).body.toString()) as { counts: Record<string, number> };
-    const injected = Object.values(faults.counts).reduce((a, b) => a + b, 0);
+    const faultCounts = async () => (JSON.parse((await signedRequest({ method: 'GET', url: new URL('/emulator/faults', emulator.endpoint), accessKey })).body.toString()) as { counts: Record<string, number> }).counts;
+    const faultsTotal = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+    const faults = { counts: await faultCounts() };
+    const injected = faultsTotal(faults.counts);
     expect(injected).toBeGreaterThan(0);
 
     const metadata = await Promise.all(fetched.chunks.map(async (c) => chunkMetadataSchema.parse(JSON.parse(await readFile(c.metadataFile, 'utf8')))));
@@ -116,11 +121,33 @@ describe('emulator driven by the official SDK, fetched through faults', () => {
     }, 30_000, 'an SDK-signed download');
     expect(JSON.parse(official)).toEqual(truth.chunks[1]!.metadata);
 
-    // Delete at the service: gone afterwards.
-    const del = await signedRequest({ method: 'DELETE', url: new URL(refs[1]!.deleteLocation!), accessKey });
-    expect(del.status).toBe(200);
-    const after = await signedRequest({ method: 'GET', url: new URL(refs[1]!.metadataLocation!), accessKey });
-    expect(after.status).toBe(404);
+    // The whole path: processEvent reuses the downloads, joins, verifies, then deletes at the service.
+    const outDir = path.join(workDir, 'out');
+    const before = faultsTotal(await faultCounts());
+    const { manifest } = await processEvent(
+      { event, workDir },
+      { ...DEFAULT_PROCESS_OPTIONS, outDir, logger: silentLogger, connectionString: emulator.connectionString, deleteSource: true, fetchRetry: { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 15 } },
+    );
+    expect(faultsTotal(await faultCounts())).toBe(before); // no download again: complete files were reused
+    expect(manifest.verification.passed).toBe(true);
+    expect(manifest.chunks.map((c) => [c.index, c.documentId, c.endReason, c.durationMs])).toEqual(
+      metadata.map((m, i) => [i, m.chunkDocumentId, refs[i]!.endReason, m.chunkDuration]),
+    );
+    expect(manifest.pauses).toHaveLength(1);
+    expect(manifest.pauses[0]!.durationMs).toBe(pause.duration);
+    expect(manifest.pauses[0]!.startTime).toBe(new Date(pause.startTime).toISOString());
+    expect(Math.abs(manifest.pauses[0]!.mediaOffsetMs - (Date.parse(pause.startTime) - Date.parse(metadata[0]!.chunkStartTime)))).toBeLessThanOrEqual(130);
+    expect(Math.abs(manifest.output.durationMs - totalMedia)).toBeLessThanOrEqual(250);
+    expect(manifest.wallClockDurationMs).toBeGreaterThanOrEqual(totalMedia + pause.duration - 250);
+    expect(manifest.output.video).toMatchObject({ width: 1920, height: 1080, frameRate: 8 });
+    expect(manifest.output.audio).toMatchObject({ sampleRate: 16000 });
+    console.log(`e2e manifest: output ${manifest.output.durationMs} ms, wall clock ${manifest.wallClockDurationMs} ms, pause at media ${manifest.pauses[0]!.mediaOffsetMs} ms for ${manifest.pauses[0]!.durationMs} ms`);
+
+    // --delete-source: the chunks are gone at the service afterwards.
+    for (const ref of refs) {
+      const after = await signedRequest({ method: 'GET', url: new URL(ref.metadataLocation!), accessKey });
+      expect(after.status).toBe(404);
+    }
   });
 
   it('refuses unsigned and wrongly signed requests with 401', async () => {
