@@ -13,7 +13,7 @@ export class FaultInjector {
   readonly counts: Record<FaultKind, number> = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
 
   constructor(
-    readonly rate: number,
+    public rate: number,
     private readonly random: () => number = Math.random,
   ) {
     if (!(rate >= 0 && rate <= 1)) throw new RangeError(`fault rate must be within 0..1, got ${rate}`);

@@ -9,9 +9,9 @@ export interface SignedResponse {
 }
 
 /** One small HMAC-signed request with its whole (small) response body in memory: control calls, deletes. */
-export function signedRequest(input: { method: string; url: URL; accessKey: string; body?: string; timeoutMs?: number; signal?: AbortSignal }): Promise<SignedResponse> {
+export function signedRequest(input: { method: string; url: URL; accessKey: string; body?: string; headers?: Record<string, string>; timeoutMs?: number; signal?: AbortSignal }): Promise<SignedResponse> {
   const body = input.body ?? '';
-  const headers: Record<string, string> = { ...signRequest({ method: input.method, url: input.url, accessKey: input.accessKey, body }) };
+  const headers: Record<string, string> = { ...input.headers, ...signRequest({ method: input.method, url: input.url, accessKey: input.accessKey, body }) };
   if (body) {
     headers['content-type'] = 'application/json';
     headers['content-length'] = String(Buffer.byteLength(body));
