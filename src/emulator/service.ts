@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import PQueue from 'p-queue';
 import { runFfmpeg } from '../adapters/ffmpeg/runner.ts';
-import { syntheticChunkArgs } from '../adapters/ffmpeg/synthetic-chunk.ts';
+import { emulatorRenderArgs } from './render-args.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { RECORDING_EVENT_TYPE } from '../schemas/recording-event.ts';
 import type { EventPublisher, EventGridEvent } from './publish.ts';
@@ -200,7 +200,7 @@ export class RecordingService {
     const started = Date.now();
     await runFfmpeg({
       signal: this.shutdown.signal,
-      args: syntheticChunkArgs({
+      args: emulatorRenderArgs({
         outFile: `${mediaFile}.tmp.mp4`,
         durationSec: spec.durationMs / 1000,
         width: profile.width,
