@@ -51,7 +51,7 @@ type Interpolation = SafeHtml | string | number | boolean | null | undefined | r
 function interpolate(value: Interpolation): string {
   if (value instanceof SafeHtml) return value.value;
   if (Array.isArray(value)) return value.map(interpolate).join('');
-  if (value === null || value === undefined || value === false) return '';
+  if (value === null || value === undefined) return '';
   return escapeHtml(value);
 }
 
