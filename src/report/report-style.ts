@@ -46,10 +46,11 @@ code, .mono { font-family: ui-monospace, "SFMono-Regular", Consolas, monospace; 
 .preview-image { background-repeat: no-repeat; transform-origin: 0 0; }
 .preview-time { display: block; font-size: .8rem; font-variant-numeric: tabular-nums; }
 .timeline { position: relative; margin: .5rem 0 0; }
-.track { position: relative; height: 3rem; background: var(--panel); border: 1px solid var(--line); border-radius: .25rem; }
-.bar { position: absolute; top: 0; bottom: 0; border: 0; padding: 0; margin: 0; font: inherit; cursor: pointer; overflow: hidden; }
-.bar.chunk { background: var(--accent); color: var(--on-accent); border-right: 2px solid var(--bg); font-weight: 600; font-size: .85rem; text-align: left; padding-left: .35rem; }
-.bar.pause { top: .5rem; bottom: .5rem; color: var(--pause); border: 2px solid var(--pause);
+.track { position: relative; height: 3.5rem; background: var(--panel); border: 1px solid var(--line); border-radius: .25rem; }
+.bar { position: absolute; top: .25rem; height: 1.75rem; border: 0; padding: 0; margin: 0; font: inherit; cursor: pointer; overflow: hidden; }
+.bar.chunk { background: var(--accent); color: var(--on-accent); border-right: 2px solid var(--panel); font-weight: 600; font-size: .85rem; text-align: left; padding-left: .35rem; }
+/* Pauses get their own lane under the chunks, so neither hides the other. */
+.bar.pause { top: 2.2rem; height: 1rem; color: var(--pause); border: 2px solid var(--pause);
   background: repeating-linear-gradient(135deg, var(--pause-bg) 0 6px, transparent 6px 10px), var(--pause-bg); z-index: 2; }
 .playhead { position: absolute; top: -.25rem; bottom: -.25rem; width: 3px; margin-left: -1px; background: var(--focus); z-index: 3; pointer-events: none; }
 .playhead[hidden] { display: none; }
