@@ -16,13 +16,13 @@ const skipped = testManifest((m) => {
   ];
 });
 
-/** The same call recorded with --fill-pauses: media offsets are wall-clock offsets. */
+/** The same call recorded with --fill-pauses: media offsets are wall-clock offsets; chunk durations stay their own media. */
 const filled = testManifest((m) => {
   m.wallClockDurationMs = 17_000;
   m.output.durationMs = 17_000;
-  m.chunks[0]!.durationMs = 9000;
+  m.chunks[0]!.durationMs = 6000;
   m.chunks[1]!.startTime = at(9000);
-  m.chunks[1]!.durationMs = 8000;
+  m.chunks[1]!.durationMs = 6000;
   m.chunks[1]!.mediaOffsetMs = 9000;
   m.pauses = [
     { startTime: at(4000), durationMs: 3000, mediaOffsetMs: 4000 },

@@ -44,8 +44,8 @@ const TICK_STEPS_MS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 
 const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1e6) / 1e4 : 0);
 
 /**
- * Places chunks and pauses on the wall clock. A chunk's `durationMs` is the length of its media;
- * unless the pauses were filled, the pauses inside a chunk add to its wall-clock span.
+ * Places chunks and pauses on the wall clock. A chunk's `durationMs` is the length of its own
+ * media, so the pauses inside a chunk add to its wall-clock span (filled or not).
  */
 export function layoutTimeline(manifest: Manifest): TimelineLayout {
   const startEpochMs = Date.parse(manifest.recordingStartTime);
@@ -54,27 +54,14 @@ export function layoutTimeline(manifest: Manifest): TimelineLayout {
   const pauses = [...manifest.pauses].sort((a, b) => wallOffset(a.startTime) - wallOffset(b.startTime));
   const pausesInMedia = detectFilledPauses(manifest, wallOffset);
 
-  const mediaSpans: MediaSpan[] = [];
+  const mediaSpans: MediaSpan[] = pausesInMedia ? [{ mediaStartMs: 0, mediaEndMs: manifest.output.durationMs, wallStartMs: 0 }] : [];
   const chunkSpans = chunks.map((chunk, i) => {
     const wallStartMs = wallOffset(chunk.startTime);
     const nextStart = i + 1 < chunks.length ? wallOffset(chunks[i + 1]!.startTime) : Infinity;
     const inside = pauses.filter((p) => wallOffset(p.startTime) >= wallStartMs && wallOffset(p.startTime) < nextStart);
-    const mediaEndMs = chunk.mediaOffsetMs + chunk.durationMs;
-    if (pausesInMedia) {
-      mediaSpans.push({ mediaStartMs: chunk.mediaOffsetMs, mediaEndMs, wallStartMs });
-      return { chunk, wallStartMs, wallEndMs: wallStartMs + chunk.durationMs };
-    }
-    let mediaStartMs = chunk.mediaOffsetMs;
-    let spanWallStart = wallStartMs;
-    for (const pause of inside) {
-      const at = Math.min(Math.max(pause.mediaOffsetMs, mediaStartMs), mediaEndMs);
-      if (at > mediaStartMs) mediaSpans.push({ mediaStartMs, mediaEndMs: at, wallStartMs: spanWallStart });
-      mediaStartMs = at;
-      spanWallStart = wallOffset(pause.startTime) + pause.durationMs;
-    }
-    if (mediaEndMs > mediaStartMs) mediaSpans.push({ mediaStartMs, mediaEndMs, wallStartMs: spanWallStart });
-    const pausedMs = inside.reduce((sum, p) => sum + p.durationMs, 0);
-    return { chunk, wallStartMs, wallEndMs: wallStartMs + chunk.durationMs + pausedMs };
+    const wallEndMs = wallStartMs + chunk.durationMs + inside.reduce((sum, p) => sum + p.durationMs, 0);
+    if (!pausesInMedia) mediaSpans.push(...skippedPauseSpans(chunk, wallStartMs, inside.map((p) => ({ ...p, wallStartMs: wallOffset(p.startTime) }))));
+    return { chunk, wallStartMs, wallEndMs };
   });
 
   const pauseSpans = pauses.map((p) => ({ pause: p, wallStartMs: wallOffset(p.startTime), wallEndMs: wallOffset(p.startTime) + p.durationMs }));
@@ -103,9 +90,25 @@ export function layoutTimeline(manifest: Manifest): TimelineLayout {
   };
 }
 
+/** The stretches of one chunk's media between the pauses that were cut out of it. */
+function skippedPauseSpans(chunk: Manifest['chunks'][number], wallStartMs: number, pauses: { wallStartMs: number; durationMs: number; mediaOffsetMs: number }[]): MediaSpan[] {
+  const spans: MediaSpan[] = [];
+  const mediaEndMs = chunk.mediaOffsetMs + chunk.durationMs;
+  let mediaStartMs = chunk.mediaOffsetMs;
+  let spanWallStart = wallStartMs;
+  for (const pause of pauses) {
+    const at = Math.min(Math.max(pause.mediaOffsetMs, mediaStartMs), mediaEndMs);
+    if (at > mediaStartMs) spans.push({ mediaStartMs, mediaEndMs: at, wallStartMs: spanWallStart });
+    mediaStartMs = at;
+    spanWallStart = pause.wallStartMs + pause.durationMs;
+  }
+  if (mediaEndMs > mediaStartMs) spans.push({ mediaStartMs, mediaEndMs, wallStartMs: spanWallStart });
+  return spans;
+}
+
 /**
  * With `--fill-pauses` every media offset equals the wall-clock offset and the media is as long
- * as the call; without, the media is shorter by the paused time.
+ * as the call; without, the media is shorter by the paused time. Then media maps to wall clock 1:1.
  */
 function detectFilledPauses(manifest: Manifest, wallOffset: (instant: string) => number): boolean {
   if (manifest.pauses.length === 0) return false;
