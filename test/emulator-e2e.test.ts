@@ -37,7 +37,7 @@ describe('emulator driven by the official SDK, fetched through faults', () => {
       '--queue', 'recording-events',
       '--time-scale', String(TIME_SCALE),
       '--chunk-max-seconds', '120',
-      '--fault-rate', '0.5',
+      '--fault-rate', '0.75',
     ]);
     workDir = await mkdtemp(path.join(os.tmpdir(), 'acsrec-e2e-'));
   });
@@ -82,7 +82,7 @@ describe('emulator driven by the official SDK, fetched through faults', () => {
 
     const fetched = await fetchRecording(
       { event, workDir },
-      { connectionString: emulator.connectionString, concurrency: 3, retry: { maxAttempts: 15, baseDelayMs: 20, maxDelayMs: 200, maxRetryAfterMs: 1500 } },
+      { connectionString: emulator.connectionString, concurrency: 3, retry: { maxAttempts: 20, baseDelayMs: 20, maxDelayMs: 200, maxRetryAfterMs: 1500 } },
     );
     const recorded = (await (await signedRequest({ method: 'GET', url: new URL(`/emulator/recordings/${started.recordingId}`, emulator.endpoint), accessKey })).body).toString();
     const truth = JSON.parse(recorded) as { chunks: Array<{ documentId: string; mediaSha256: string; mediaSizeBytes: number; metadata: unknown }> };
@@ -97,7 +97,8 @@ describe('emulator driven by the official SDK, fetched through faults', () => {
     const faultsTotal = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
     const faults = { counts: await faultCounts() };
     const injected = faultsTotal(faults.counts);
-    expect(injected).toBeGreaterThan(0);
+    // three of four download requests fail: every kind of fault met, and still all downloaded
+    expect(Object.values(faults.counts).every((n) => n > 0)).toBe(true);
 
     const metadata = await Promise.all(fetched.chunks.map(async (c) => chunkMetadataSchema.parse(JSON.parse(await readFile(c.metadataFile, 'utf8')))));
     expect(metadata[0]!.pauseResumeIntervals).toHaveLength(1);
@@ -116,8 +117,9 @@ describe('emulator driven by the official SDK, fetched through faults', () => {
     pipeline.addPolicy(createCommunicationAccessKeyCredentialPolicy(new AzureKeyCredential(accessKey)));
     const httpClient = createDefaultHttpClient();
     const official = await waitFor(async () => {
-      const response = await pipeline.sendRequest(httpClient, createPipelineRequest({ url: refs[1]!.metadataLocation!, allowInsecureConnection: true }));
-      return response.status === 200 && response.bodyAsText ? response.bodyAsText : undefined;
+      // faults are still on: a failed request is simply tried again
+      const response = await pipeline.sendRequest(httpClient, createPipelineRequest({ url: refs[1]!.metadataLocation!, allowInsecureConnection: true })).catch(() => null);
+      return response?.status === 200 && response.bodyAsText?.startsWith('{') ? response.bodyAsText : undefined;
     }, 30_000, 'an SDK-signed download');
     expect(JSON.parse(official)).toEqual(truth.chunks[1]!.metadata);
 

@@ -5,22 +5,23 @@ export const FAULT_KINDS = ['http-500', 'http-429', 'reset', 'cut-short', 'html-
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /**
- * Decides which download requests fail: a `rate` share of them, the kinds taken in turn so that
- * even a short run meets each of them.
+ * Decides which download requests fail: exactly a `rate` share of them, spread evenly (an
+ * accumulator, not dice, so that a test run never gets lucky and meets no fault), the kinds taken
+ * in turn so that even a short run meets each of them.
  */
 export class FaultInjector {
   private next = 0;
+  private accumulated = 0;
   readonly counts: Record<FaultKind, number> = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
 
-  constructor(
-    public rate: number,
-    private readonly random: () => number = Math.random,
-  ) {
+  constructor(public rate: number) {
     if (!(rate >= 0 && rate <= 1)) throw new RangeError(`fault rate must be within 0..1, got ${rate}`);
   }
 
   pick(): FaultKind | null {
-    if (this.rate === 0 || this.random() >= this.rate) return null;
+    this.accumulated += this.rate;
+    if (this.accumulated < 1 - 1e-9) return null;
+    this.accumulated -= 1;
     const kind = FAULT_KINDS[this.next++ % FAULT_KINDS.length]!;
     this.counts[kind]++;
     return kind;
