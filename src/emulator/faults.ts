@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 
 /** The ways real download requests fail. */
 export const FAULT_KINDS = ['http-500', 'http-429', 'reset', 'cut-short', 'html-200', 'empty-200'] as const;
@@ -28,8 +29,8 @@ export class FaultInjector {
   }
 }
 
-/** Answers a request the faulty way; `body` is what a correct answer would carry (for cut-short). */
-export function answerWithFault(kind: FaultKind, request: IncomingMessage, response: ServerResponse, correct: { contentType: string; totalBytes: number; firstBytes: () => Buffer }): void {
+/** Answers a request the faulty way; `correct` describes the right answer (cut-short sends its first half). */
+export function answerWithFault(kind: FaultKind, request: IncomingMessage, response: ServerResponse, correct: { contentType: string; totalBytes: number; firstHalf: () => Readable }): void {
   switch (kind) {
     case 'http-500':
       response.writeHead(500, { 'content-type': 'application/json' });
@@ -43,9 +44,10 @@ export function answerWithFault(kind: FaultKind, request: IncomingMessage, respo
       request.socket.destroy();
       return;
     case 'cut-short': {
-      const half = correct.firstBytes();
       response.writeHead(200, { 'content-type': correct.contentType, 'content-length': String(correct.totalBytes) });
-      response.write(half, () => setTimeout(() => request.socket.destroy(), 20));
+      const half = correct.firstHalf();
+      half.on('end', () => setTimeout(() => request.socket.destroy(), 20));
+      half.pipe(response, { end: false });
       return;
     }
     case 'html-200': {

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLogger, type Logger } from '../logger.ts';
 import { verifySignature } from '../adapters/http/hmac.ts';
-import { answerWithFault, FaultInjector } from './faults.ts';
+import { serveDocument } from './downloads.ts';
+import { FaultInjector } from './faults.ts';
 import { EventPublisher, type Sinks } from './publish.ts';
 import { guidFrom, InvalidStateError, RecordingService, type Recording, type RecordingProfile } from './service.ts';
 import { conversationUrlFromId } from './conversation-id.ts';
@@ -171,7 +171,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         return send(response, 200, {});
       }
       if (method !== 'GET') return sendError(response, '2021', 400, 'BadRequest', `${method} is not supported here`);
-      return serveDocument(request, response, doc, isMetadata);
+      return serveDocument({ request, response, doc, isMetadata, faults, logger });
     }
 
     // emulator-only: what a recording produced (for tests and curious developers)
@@ -240,49 +240,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       (r) => r.body?.cancel(),
       (error: unknown) => logger.warn('recording state callback failed', { recordingId: recording.id, error: (error as Error).message }),
     );
-  }
-
-  function serveDocument(request: IncomingMessage, response: ServerResponse, doc: NonNullable<ReturnType<RecordingService['document']>>, isMetadata: boolean): void {
-    const contentType = isMetadata ? 'application/json' : 'video/mp4';
-    const total = isMetadata ? doc.metadata.length : doc.mediaSize;
-    const fault = faults.pick();
-    if (fault) {
-      logger.info('injecting download fault', { fault, documentId: doc.documentId, metadata: isMetadata });
-      const firstBytes = () => {
-        const half = Math.max(1, Math.floor(total / 2));
-        if (isMetadata) return doc.metadata.subarray(0, half);
-        return Buffer.alloc(0);
-      };
-      if (fault === 'cut-short' && !isMetadata) {
-        // Send the first half of the real file, then drop the connection.
-        response.writeHead(200, { 'content-type': contentType, 'content-length': String(total), 'accept-ranges': 'bytes' });
-        const stream = createReadStream(doc.mediaFile, { start: 0, end: Math.max(0, Math.floor(total / 2) - 1) });
-        stream.on('end', () => setTimeout(() => request.socket.destroy(), 20));
-        stream.pipe(response, { end: false });
-        return;
-      }
-      return answerWithFault(fault, request, response, { contentType, totalBytes: total, firstBytes });
-    }
-    const range = /^bytes=(\d+)-(\d*)$/.exec(String(request.headers.range ?? '').trim());
-    let start = 0;
-    let end = total - 1;
-    let status = 200;
-    const headers: Record<string, string> = { 'content-type': contentType, 'accept-ranges': 'bytes' };
-    if (range) {
-      start = Number(range[1]);
-      end = range[2] ? Math.min(Number(range[2]), total - 1) : total - 1;
-      if (start >= total || end < start) {
-        response.writeHead(416, { 'content-range': `bytes */${total}` });
-        response.end();
-        return;
-      }
-      status = 206;
-      headers['content-range'] = `bytes ${start}-${end}/${total}`;
-    }
-    headers['content-length'] = String(end - start + 1);
-    response.writeHead(status, headers);
-    if (isMetadata) response.end(doc.metadata.subarray(start, end + 1));
-    else createReadStream(doc.mediaFile, { start, end }).pipe(response);
   }
 
   await new Promise<void>((resolve, reject) => {
