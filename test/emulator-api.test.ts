@@ -1,4 +1,6 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +12,7 @@ import { parseEvents } from '../src/schemas/parse.ts';
 import { fetchRecording } from '../src/stages/fetch.ts';
 import { startWebhook, waitFor } from './helpers/webhook.ts';
 
+const execFileAsync = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('emulator: 2021 runtime control API, faults, retention, profile', () => {
@@ -26,7 +29,7 @@ describe('emulator: 2021 runtime control API, faults, retention, profile', () =>
 
   beforeAll(async () => {
     webhook = await startWebhook();
-    emulator = await startEmulator({ sinks: { webhooks: [webhook.url] }, timeScale: 10, fps: 16, retentionHours: 5 / 3600 });
+    emulator = await startEmulator({ sinks: { webhooks: [webhook.url] }, timeScale: 10, fps: 16 });
     workDir = await mkdtemp(path.join(os.tmpdir(), 'acsrec-emu-api-'));
   });
   afterAll(async () => {
@@ -109,12 +112,39 @@ describe('emulator: 2021 runtime control API, faults, retention, profile', () =>
   });
 
   it('forgets documents after the retention period (404)', async () => {
-    const doc = [...emulator.service.documents.values()][0]!;
-    const url = `/recording/download/${doc.documentId}/metadata`;
-    // retention 5 s on the emulated clock at time-scale 10: gone after 0.5 s real
-    await sleep(Math.max(0, doc.expiresAt - Date.now()) + 50);
-    const gone = await call('GET', url);
-    expect(gone.status).toBe(404);
-    expect(gone.json).toMatchObject({ code: 'DocumentNotFound' });
+    // 1 s of retention on the emulated clock at time-scale 10: gone after 0.1 s real
+    const shortLived = await startEmulator({ timeScale: 10, retentionHours: 1 / 3600 });
+    try {
+      const started = await signedRequest({ method: 'POST', url: new URL('/calling/recordings', shortLived.endpoint), accessKey: shortLived.accessKey, body: JSON.stringify({ callLocator: { kind: 'serverCallLocator', serverCallId: 'short' } }) });
+      const { recordingId } = JSON.parse(started.body.toString()) as { recordingId: string };
+      await sleep(100);
+      await signedRequest({ method: 'DELETE', url: new URL(`/calling/recordings/${recordingId}`, shortLived.endpoint), accessKey: shortLived.accessKey });
+      await shortLived.idle();
+      const doc = [...shortLived.service.documents.values()][0]!;
+      expect(doc.expiresAt - Date.now()).toBeLessThanOrEqual(100);
+      await sleep(Math.max(0, doc.expiresAt - Date.now()) + 20);
+      const gone = await signedRequest({ method: 'GET', url: new URL(`/recording/download/${doc.documentId}/metadata`, shortLived.endpoint), accessKey: shortLived.accessKey });
+      expect(gone.status).toBe(404);
+      expect(JSON.parse(gone.body.toString())).toMatchObject({ code: 'DocumentNotFound' });
+    } finally {
+      await shortLived.close();
+    }
+  });
+
+  it('is what `acsrec process <event.json>` fetches and archives, end to end', async () => {
+    const delivery = webhook.deliveries.find((d) => d.eventType === 'Notification' && JSON.stringify(d.body).includes('RecordingFileStatusUpdated'))!;
+    const eventFile = path.join(workDir, 'recording-event.json');
+    await writeFile(eventFile, JSON.stringify(delivery.body));
+    const out = path.join(workDir, 'archive');
+    const { stdout } = await execFileAsync(process.execPath, [path.join(import.meta.dirname, '..', 'bin', 'acsrec.js'), 'process', eventFile, '--out', out, '--expect-video', '1920x1080@16', '--json'], {
+      env: { PATH: process.env.PATH, ACS_CONNECTION_STRING: emulator.connectionString },
+      timeout: 120_000,
+    });
+    const manifest = JSON.parse(stdout) as { chunks: unknown[]; pauses: Array<{ durationMs: number }>; verification: { passed: boolean }; output: { video: { frameRate: number } } };
+    expect(manifest.verification.passed).toBe(true);
+    expect(manifest.chunks).toHaveLength(1);
+    expect(manifest.pauses).toHaveLength(1);
+    expect(manifest.output.video.frameRate).toBe(16);
+    expect((await readdir(`${out}.download`)).filter((n) => n.endsWith('.mp4'))).toHaveLength(1);
   });
 });

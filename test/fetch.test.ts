@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifySignature } from '../src/adapters/http/hmac.ts';
 import { downloadToFile } from '../src/adapters/http/download.ts';
-import { exitCodeOf, FetchError, UsageError } from '../src/errors.ts';
+import { AbortedError, exitCodeOf, FetchError, UsageError } from '../src/errors.ts';
 import { createLogger } from '../src/logger.ts';
 import type { RecordingEvent } from '../src/schemas/recording-event.ts';
 import { fetchRecording, readFetchEnvironment } from '../src/stages/fetch.ts';
@@ -81,6 +81,26 @@ describe('fetchRecording', () => {
     const again = await fetchRecording({ event: eventFor([{ documentId: 'doc-a', index: 0 }]), workDir }, { connectionString: `endpoint=${server.origin}/;accesskey=${KEY}`, retry: FAST });
     expect(server.seen.length).toBe(before);
     expect(again.chunks[0]!.reused).toBe(true);
+  });
+
+  it('after a crash, resumes a partial download with Range', async () => {
+    const media = fakeMp4(200_000);
+    server = await startScriptedServer((request, response) =>
+      request.url!.endsWith('/metadata') ? serveBytes(request, response, metadataDoc('doc-p', 0), 'application/json') : serveBytes(request, response, media),
+    );
+    await writeFile(path.join(workDir, 'doc-p.mp4.part'), media.subarray(0, 70_000));
+    await fetchRecording({ event: eventFor([{ documentId: 'doc-p', index: 0 }]), workDir }, { connectionString: `endpoint=${server.origin}/;accesskey=${KEY}`, retry: FAST });
+    expect(server.seen.find((s) => s.path === '/recording/download/doc-p')!.headers.range).toBe('bytes=70000-');
+    expect(await readFile(path.join(workDir, 'doc-p.mp4'))).toEqual(media);
+  });
+
+  it('stops with an AbortedError when its signal fires', async () => {
+    server = await startScriptedServer(() => undefined); // never answers
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    await expect(
+      fetchRecording({ event: eventFor([{ documentId: 'doc-a', index: 0 }]), workDir }, { connectionString: `endpoint=${server.origin}/;accesskey=${KEY}`, retry: FAST, signal: controller.signal }),
+    ).rejects.toBeInstanceOf(AbortedError);
   });
 
   it('refuses an event pointing outside the allowed hosts before any request', async () => {

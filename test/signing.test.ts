@@ -2,7 +2,7 @@ import { createCommunicationAccessKeyCredentialPolicy } from '@azure/communicati
 import { AzureKeyCredential } from '@azure/core-auth';
 import { createHttpHeaders, createPipelineRequest, type PipelineRequest } from '@azure/core-rest-pipeline';
 import { describe, expect, it } from 'vitest';
-import { parseConnectionString, signRequest, verifySignature } from './hmac.ts';
+import { parseConnectionString, signRequest, verifySignature } from '../src/adapters/http/hmac.ts';
 
 const KEY = Buffer.from('a test key that is long enough for hmac').toString('base64');
 
