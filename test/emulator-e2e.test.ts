@@ -6,6 +6,7 @@ import { CallAutomationClient } from '@azure/communication-call-automation';
 import { createCommunicationAccessKeyCredentialPolicy } from '@azure/communication-common';
 import { AzureKeyCredential } from '@azure/core-auth';
 import { createDefaultHttpClient, createEmptyPipeline, createPipelineRequest } from '@azure/core-rest-pipeline';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConnectionString } from '../src/adapters/http/hmac.ts';
@@ -160,6 +161,13 @@ describe('emulator driven by the official SDK, fetched through faults', () => {
     expect(wrong.status).toBe(401);
     const right = await signedRequest({ method: 'GET', url, accessKey: parseConnectionString(emulator.connectionString).accessKey });
     expect(right.status).toBe(404);
+  });
+
+  it('shares Azurite with blob storage too (the helper the worker suites reuse)', async () => {
+    const container = BlobServiceClient.fromConnectionString(azurite.blobConnectionString).getContainerClient('helper-check');
+    await container.create();
+    await container.getBlockBlobClient('a.txt').upload('hello', 5);
+    expect((await container.getBlockBlobClient('a.txt').downloadToBuffer()).toString()).toBe('hello');
   });
 
   it('stops on SIGTERM with exit code 0', async () => {

@@ -247,7 +247,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const address = server.address() as AddressInfo;
-  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  // Bound to every interface: URLs handed out (endpoint, contentLocation) name the loopback one.
+  const reachable = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
+  const hostForUrl = reachable.includes(':') ? `[${reachable}]` : reachable;
   endpoint = `http://${hostForUrl}:${address.port}`;
   const sweeper = setInterval(() => void service.sweep(), 1000);
   sweeper.unref();
