@@ -2,7 +2,10 @@ import { createCommunicationAccessKeyCredentialPolicy } from '@azure/communicati
 import { AzureKeyCredential } from '@azure/core-auth';
 import { createHttpHeaders, createPipelineRequest, type PipelineRequest } from '@azure/core-rest-pipeline';
 import { describe, expect, it } from 'vitest';
-import { parseConnectionString, signRequest, verifySignature } from '../src/adapters/http/hmac.ts';
+import { Readable } from 'node:stream';
+import { CallAutomationClient } from '@azure/communication-call-automation';
+import type { HttpClient } from '@azure/core-rest-pipeline';
+import { parseConnectionString, signLocationRequest, signRequest, verifySignature } from '../src/adapters/http/hmac.ts';
 
 const KEY = Buffer.from('a test key that is long enough for hmac').toString('base64');
 
@@ -44,6 +47,30 @@ describe('signRequest', () => {
     expect(verifySignature({ method: 'POST', url, headers: {}, body: Buffer.from(body), accessKey: KEY }).valid).toBe(false);
     const old = signRequest({ method: 'POST', url, accessKey: KEY, body, date: new Date(Date.now() - 3_600_000) });
     expect(verifySignature({ method: 'POST', url, headers: old, body: Buffer.from(body), accessKey: KEY }).valid).toBe(false);
+  });
+});
+
+describe('signLocationRequest', () => {
+  it.each([
+    ['download', 'https://us-storage.asm.skype.com/v1/objects/0-wus-d4-abc/content/video'],
+    ['download with a query', 'https://eu-storage.asm.skype.com/v1/objects/0-weu-d1-def/content/acsmetadata?sig=x&a=1'],
+    ['delete', 'https://us-storage.asm.skype.com/v1/objects/0-wus-d4-abc'],
+  ])('signs a %s exactly as the call-automation SDK\'s ContentDownloader', async (kind, location) => {
+    const seen: Array<{ url: string; headers: Record<string, string> }> = [];
+    const httpClient: HttpClient = {
+      async sendRequest(request) {
+        seen.push({ url: request.url, headers: request.headers.toJSON() });
+        return { request, status: 200, headers: createHttpHeaders(), readableStreamBody: Readable.from([Buffer.from('x')]), bodyAsText: '' };
+      },
+    };
+    const client = new CallAutomationClient(`endpoint=https://contoso.communication.azure.com/;accesskey=${KEY}`, { httpClient } as never);
+    const recording = client.getCallRecording();
+    if (kind === 'delete') await recording.delete(location);
+    else await recording.downloadStreaming(location);
+    const official = seen.at(-1)!;
+    expect(official.url).toBe(location);
+    const ours = signLocationRequest({ method: kind === 'delete' ? 'DELETE' : 'GET', url: new URL(location), endpoint: new URL('https://contoso.communication.azure.com/'), accessKey: KEY, date: new Date(official.headers['x-ms-date']!) });
+    for (const name of ['authorization', 'x-ms-content-sha256', 'x-ms-date', 'x-ms-host', 'host']) expect([name, ours[name]]).toEqual([name, official.headers[name]]);
   });
 });
 

@@ -113,7 +113,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const surface: Surface = segments[0] === 'calling' ? 'calling' : '2021';
     const body = await readBody(request);
-    const check = verifySignature({ method, url, headers: request.headers, body, accessKey });
+    // Downloads signed the SDK's way name the endpoint in x-ms-host and sign its host and the path.
+    const xMsHost = request.headers['x-ms-host'];
+    const signedUrl = typeof xMsHost === 'string' && xMsHost === new URL(endpoint).host ? new URL(`${url.protocol}//${xMsHost}${url.pathname}`) : url;
+    const check = verifySignature({ method, url: signedUrl, headers: { ...request.headers, host: signedUrl.host }, body, accessKey });
     if (!check.valid) {
       logger.warn('unauthenticated request refused', { method, path: url.pathname, reason: check.reason });
       return sendError(response, surface, 401, 'Unauthorized', `HMAC authentication failed: ${check.reason}`);

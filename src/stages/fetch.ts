@@ -4,7 +4,7 @@ import PQueue from 'p-queue';
 import { AbortedError, FetchError, PipelineError, UsageError } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { downloadToFile, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../adapters/http/download.ts';
-import { parseConnectionString, signRequest, type AcsCredentials } from '../adapters/http/hmac.ts';
+import { parseConnectionString, signLocationRequest, type AcsCredentials } from '../adapters/http/hmac.ts';
 import { checkUrlAllowed, parseAllowedHosts, redactUrl } from '../adapters/http/hosts.ts';
 import { backoffDelayMs, parseRetryAfterMs, sleep } from '../adapters/http/retry.ts';
 import { signedRequest } from '../adapters/http/signed-request.ts';
@@ -210,7 +210,7 @@ export async function fetchRecording(input: { event: RecordingEvent; workDir: st
       url: kind === 'media' ? plan.mediaUrl : plan.metadataUrl,
       file,
       label,
-      sign: (method, url) => signRequest({ method, url, accessKey: credentials.accessKey }),
+      sign: (method, url) => signLocationRequest({ method, url, endpoint: credentials.endpoint, accessKey: credentials.accessKey }),
       checkUrl: (url) => {
         const decision = checkUrlAllowed(url, credentials.endpoint, allowedHosts);
         return decision.allowed ? null : decision.reason;
@@ -281,7 +281,7 @@ export async function deleteSourceChunks(event: RecordingEvent, options: FetchOp
       let problem: string;
       let retryAfterMs: number | null = null;
       try {
-        const response = await signedRequest({ method: 'DELETE', url: plan.deleteUrl, accessKey: credentials.accessKey, signal: options.signal });
+        const response = await signedRequest({ method: 'DELETE', url: plan.deleteUrl, accessKey: credentials.accessKey, locationOf: credentials.endpoint, signal: options.signal });
         if ([200, 202, 204, 404].includes(response.status)) {
           logger.info('deleted source chunk', { label, status: response.status });
           break;

@@ -96,3 +96,15 @@ export function verifySignature(input: {
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return { valid: false, reason: 'signature does not match' };
   return { valid: true };
 }
+
+/**
+ * How `@azure/communication-call-automation`'s ContentDownloader signs a request to a recording
+ * location (contentLocation, metadataLocation, deleteLocation), which lives on another host than
+ * the endpoint (`*.asm.skype.com`): the signature covers the endpoint's host and the location's
+ * path without query; the request goes to the location with `x-ms-host: <endpoint host>`.
+ */
+export function signLocationRequest(input: { method: string; url: URL; endpoint: URL; accessKey: string; date?: Date }): Record<string, string> {
+  const signingUrl = new URL(`${input.endpoint.origin}${input.url.pathname}`);
+  const headers = signRequest({ method: input.method, url: signingUrl, accessKey: input.accessKey, date: input.date });
+  return { ...headers, host: input.url.host, 'x-ms-host': input.endpoint.host };
+}

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { signRequest } from './hmac.ts';
+import { signLocationRequest, signRequest } from './hmac.ts';
 
 export interface SignedResponse {
   status: number;
@@ -9,9 +9,22 @@ export interface SignedResponse {
 }
 
 /** One small HMAC-signed request with its whole (small) response body in memory: control calls, deletes. */
-export function signedRequest(input: { method: string; url: URL; accessKey: string; body?: string; headers?: Record<string, string>; timeoutMs?: number; signal?: AbortSignal }): Promise<SignedResponse> {
+export function signedRequest(input: {
+  method: string;
+  url: URL;
+  accessKey: string;
+  body?: string;
+  headers?: Record<string, string>;
+  /** Sign as a request to a recording location of this endpoint (see signLocationRequest). */
+  locationOf?: URL;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}): Promise<SignedResponse> {
   const body = input.body ?? '';
-  const headers: Record<string, string> = { ...input.headers, ...signRequest({ method: input.method, url: input.url, accessKey: input.accessKey, body }) };
+  const signed = input.locationOf
+    ? signLocationRequest({ method: input.method, url: input.url, endpoint: input.locationOf, accessKey: input.accessKey })
+    : signRequest({ method: input.method, url: input.url, accessKey: input.accessKey, body });
+  const headers: Record<string, string> = { ...input.headers, ...signed };
   if (body) {
     headers['content-type'] = 'application/json';
     headers['content-length'] = String(Buffer.byteLength(body));
