@@ -117,7 +117,7 @@ export async function downloadToFile(request: DownloadRequest): Promise<Download
 
 async function attemptOnce(request: DownloadRequest, part: string, policy: RetryPolicy): Promise<{ size: number; resumedBytes: number }> {
   let url = request.url;
-  let offset = await sizeOf(part);
+  const offset = await sizeOf(part);
   let response: IncomingMessage;
   for (let redirects = 0; ; redirects++) {
     const headers = { ...request.sign('GET', url), ...(offset > 0 ? { range: `bytes=${offset}-` } : {}) };
