@@ -148,3 +148,17 @@ describe('emulator: 2021 runtime control API, faults, retention, profile', () =>
     expect((await readdir(`${out}.download`)).filter((n) => n.endsWith('.mp4'))).toHaveLength(1);
   });
 });
+
+describe('emulator shutdown', () => {
+  it('does not wait for an unreachable webhook', async () => {
+    const emulator = await startEmulator({ sinks: { webhooks: ['http://127.0.0.1:9/unreachable'] }, timeScale: 10 });
+    const started = await signedRequest({ method: 'POST', url: new URL('/calling/recordings', emulator.endpoint), accessKey: emulator.accessKey, body: JSON.stringify({ callConnectionId: 'c' }) });
+    const { recordingId } = JSON.parse(started.body.toString()) as { recordingId: string };
+    await sleep(100);
+    await signedRequest({ method: 'DELETE', url: new URL(`/calling/recordings/${recordingId}`, emulator.endpoint), accessKey: emulator.accessKey });
+    await sleep(1500); // rendered by now; delivery is failing and backing off
+    const closing = Date.now();
+    await emulator.close();
+    expect(Date.now() - closing).toBeLessThan(1000);
+  });
+});

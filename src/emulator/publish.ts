@@ -21,6 +21,7 @@ export class EventPublisher {
   private readonly validated = new Map<string, Promise<void>>();
   private queueClient: QueueClient | null = null;
   private queueReady: Promise<void> | null = null;
+  private readonly closing = new AbortController();
 
   constructor(
     private readonly sinks: Sinks,
@@ -28,6 +29,11 @@ export class EventPublisher {
     private readonly topic = '/emulator',
   ) {
     if (sinks.queue) this.queueClient = new QueueClient(sinks.queue.connectionString, sinks.queue.name);
+  }
+
+  /** Stops retrying deliveries (shutdown must not wait for an unreachable webhook). */
+  close(): void {
+    this.closing.abort(new Error('the emulator is shutting down'));
   }
 
   async publish(event: EventGridEvent): Promise<void> {
@@ -42,7 +48,7 @@ export class EventPublisher {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'aeg-event-type': eventType, 'aeg-subscription-name': 'ACSREC-EMULATOR', 'aeg-delivery-count': '0' },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.any([AbortSignal.timeout(30_000), this.closing.signal]),
     });
   }
 
@@ -92,8 +98,8 @@ export class EventPublisher {
         }
         throw new Error(`HTTP ${response.status}`);
       } catch (error) {
-        if (attempt >= 5) throw new Error(`webhook ${redactUrl(url)}: ${(error as Error).message}`);
-        await sleep(backoffDelayMs(attempt, { baseMs: 1000, maxMs: 10_000 }));
+        if (attempt >= 5 || this.closing.signal.aborted) throw new Error(`webhook ${redactUrl(url)}: ${(error as Error).message}`);
+        await sleep(backoffDelayMs(attempt, { baseMs: 1000, maxMs: 10_000 }), this.closing.signal).catch(() => undefined);
       }
     }
   }

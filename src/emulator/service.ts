@@ -163,6 +163,7 @@ export class RecordingService {
 
   async close(): Promise<void> {
     this.shutdown.abort();
+    this.options.publisher.close();
     await this.idle();
     if (this.dataDir) await rm(await this.dataDir, { recursive: true, force: true });
   }
