@@ -77,8 +77,9 @@ describe('emulator driven by the official SDK, fetched through faults', () => {
     const event = recordings[0]!;
     expect(event.recordingId).toBe(started.recordingId);
     const refs = event.data.recordingStorageInfo.recordingChunks;
-    // ~100 s + ~100 s of media (a 50 s pause left out) in chunks of 120 s: two chunks
-    expect(refs.map((c) => c.endReason)).toEqual(['ChunkMaximumSizeExceeded', 'SessionEnded']);
+    // ~100 s + ~100 s of media (a 50 s pause left out) in chunks of 120 s: two chunks, more if the box is slow
+    expect(refs.length).toBeGreaterThanOrEqual(2);
+    expect(refs.map((c) => c.endReason)).toEqual([...Array(refs.length - 1).fill('ChunkMaximumSizeExceeded'), 'SessionEnded']);
     expect(refs.every((c) => c.contentLocation?.startsWith(emulator.endpoint))).toBe(true);
 
     const fetched = await fetchRecording(
@@ -102,15 +103,21 @@ describe('emulator driven by the official SDK, fetched through faults', () => {
     expect(Object.values(faults.counts).every((n) => n > 0)).toBe(true);
 
     const metadata = await Promise.all(fetched.chunks.map(async (c) => chunkMetadataSchema.parse(JSON.parse(await readFile(c.metadataFile, 'utf8')))));
-    expect(metadata[0]!.pauseResumeIntervals).toHaveLength(1);
-    expect(metadata[1]!.pauseResumeIntervals).toHaveLength(0);
-    const pause = metadata[0]!.pauseResumeIntervals[0]!;
+    // one pause, listed by the chunk it happened in; media cut into 120 s chunks
+    expect(metadata.flatMap((m) => m.pauseResumeIntervals)).toHaveLength(1);
+    const pausedChunk = metadata.findIndex((m) => m.pauseResumeIntervals.length === 1);
+    const pause = metadata[pausedChunk]!.pauseResumeIntervals[0]!;
     expect(pause.duration).toBeGreaterThan(0.5 * TIME_SCALE * 1000 * 0.8);
-    expect(pause.duration).toBeLessThan(0.5 * TIME_SCALE * 1000 * 1.6);
-    expect(metadata[0]!.chunkDuration).toBe(120_000);
+    expect(pause.duration).toBeLessThan(0.5 * TIME_SCALE * 1000 * 3);
+    expect(metadata.slice(0, -1).every((m) => m.chunkDuration === 120_000)).toBe(true);
     const totalMedia = metadata.reduce((a, m) => a + m.chunkDuration, 0);
     expect(totalMedia).toBeGreaterThan(2 * TIME_SCALE * 1000 * 0.8);
-    expect(Date.parse(metadata[1]!.chunkStartTime) - Date.parse(metadata[0]!.chunkStartTime)).toBeGreaterThanOrEqual(120_000 + pause.duration - 1);
+    expect(refs).toHaveLength(Math.ceil(totalMedia / 120_000));
+    // wall clock between chunk starts: 120 s of media, plus the pause where it falls in between
+    const gap = Date.parse(metadata[1]!.chunkStartTime) - Date.parse(metadata[0]!.chunkStartTime);
+    expect(gap).toBe(120_000 + (pausedChunk === 0 ? pause.duration : 0));
+    // the pause sits where the media reached at its start: chunk start + media before it
+    const pauseMediaOffset = pausedChunk * 120_000 + (Date.parse(pause.startTime) - Date.parse(metadata[pausedChunk]!.chunkStartTime));
     console.log(`e2e: ${injected} faults injected ${JSON.stringify(faults.counts)}; attempts ${fetched.chunks.map((c) => c.attempts).join(',')}; media ${totalMedia} ms`);
 
     // A request signed by @azure/communication-common's own policy is served too.
@@ -139,7 +146,7 @@ describe('emulator driven by the official SDK, fetched through faults', () => {
     expect(manifest.pauses).toHaveLength(1);
     expect(manifest.pauses[0]!.durationMs).toBe(pause.duration);
     expect(manifest.pauses[0]!.startTime).toBe(new Date(pause.startTime).toISOString());
-    expect(Math.abs(manifest.pauses[0]!.mediaOffsetMs - (Date.parse(pause.startTime) - Date.parse(metadata[0]!.chunkStartTime)))).toBeLessThanOrEqual(130);
+    expect(Math.abs(manifest.pauses[0]!.mediaOffsetMs - pauseMediaOffset)).toBeLessThanOrEqual(130);
     expect(Math.abs(manifest.output.durationMs - totalMedia)).toBeLessThanOrEqual(250);
     expect(manifest.wallClockDurationMs).toBeGreaterThanOrEqual(totalMedia + pause.duration - 250);
     expect(manifest.output.video).toMatchObject({ width: 1920, height: 1080, frameRate: 8 });
