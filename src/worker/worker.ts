@@ -125,10 +125,10 @@ export class Worker {
     this.#stopFetching.abort();
     this.#slotFreed?.();
     await this.#loop;
-    const drained = await Promise.race([this.#jobs.onIdle().then(() => true), delay(this.#shutdownGraceMs).then(() => false)]);
+    const drained = await this.#idleWithin(this.#shutdownGraceMs);
     if (!drained) {
       for (const { abort } of this.#inFlight.values()) abort.abort(new AbortedError('worker shutting down'));
-      const settled = await Promise.race([this.#jobs.onIdle().then(() => true), delay(5_000).then(() => false)]);
+      const settled = await this.#idleWithin(5_000);
       if (!settled) {
         // A job that ignores its abort signal must not keep its message hidden for the whole timeout.
         await Promise.allSettled([...this.#inFlight.values()].filter(({ lease }) => !lease.ended).map(({ lease }) => this.#release(lease)));
@@ -269,6 +269,15 @@ export class Worker {
       this.metrics.released += 1;
     } catch (error) {
       this.#logger.warn('cannot release the message; it reappears after its timeout', { messageId: lease.messageId, error: describeError(error) });
+    }
+  }
+
+  async #idleWithin(ms: number): Promise<boolean> {
+    const timeout = new AbortController();
+    try {
+      return await Promise.race([this.#jobs.onIdle().then(() => true), delay(ms, timeout.signal).then(() => false)]);
+    } finally {
+      timeout.abort();
     }
   }
 
