@@ -1,0 +1,100 @@
+/** Pure builders of ffmpeg argument lists; the runner executes them. */
+
+const REPRODUCIBLE = ['-map_metadata', '-1', '-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact'];
+
+/** Quotes a path for an ffconcat `file` line. */
+export function ffconcatPath(path: string): string {
+  return `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The concat-demuxer list that places each chunk's video on its planned slot. `inpoint 0` makes the
+ * demuxer offset by the video's own start rather than the file's earliest timestamp, which the
+ * audio priming drags below zero (it would push every chunk's picture late by the priming).
+ */
+export function videoSlotList(entries: { file: string; slotSec: number }[]): string {
+  const lines = ['ffconcat version 1.0'];
+  for (const entry of entries) lines.push(`file ${ffconcatPath(entry.file)}`, 'inpoint 0', `duration ${entry.slotSec.toFixed(6)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Muxes the slotted video and the joined ADTS audio, both stream-copied, moov first. */
+export function joinArgs(options: { videoListFile: string; adtsFile: string; leadingPrimingSec: number; outFile: string }): string[] {
+  return [
+    '-f', 'concat', '-safe', '0', '-i', options.videoListFile,
+    // the first chunk's priming stays in the stream; a negative start makes the muxer write the edit list that hides it
+    '-itsoffset', (-options.leadingPrimingSec).toFixed(6), '-f', 'aac', '-i', options.adtsFile,
+    '-map', '0:v:0', '-map', '1:a:0', '-c', 'copy',
+    ...REPRODUCIBLE,
+    '-movflags', '+faststart', '-f', 'mp4', options.outFile,
+  ];
+}
+
+/** A few frames of encoded silence in the chunks' audio configuration, as ADTS. */
+export function silentAacArgs(options: { sampleRate: number; channels: number; outFile: string }): string[] {
+  const layout = options.channels === 1 ? 'mono' : options.channels === 2 ? 'stereo' : `${options.channels}c`;
+  return [
+    '-f', 'lavfi', '-i', `anullsrc=r=${options.sampleRate}:cl=${layout}`,
+    '-t', (4096 / options.sampleRate).toFixed(6), '-c:a', 'aac', '-b:a', '32k', ...REPRODUCIBLE, '-f', 'adts', options.outFile,
+  ];
+}
+
+/** Decodes a stream of lone keyframes (Annex B) to raw RGB frames of the thumbnail size on stdout. */
+export function keyframeThumbnailArgs(options: { inputFile: string; width: number; height: number }): string[] {
+  return [
+    '-f', 'h264', '-i', options.inputFile,
+    '-vf', `scale=${options.width}:${options.height}:flags=bicubic`,
+    '-vsync', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
+  ];
+}
+
+export type TimelineSegment =
+  | { kind: 'media'; input: number; fromSec: number; durationSec: number }
+  | { kind: 'filler'; durationSec: number };
+
+export interface RenderProfile {
+  width: number;
+  height: number;
+  frameRate: number;
+  sampleRate: number;
+  channels: number;
+}
+
+/**
+ * Re-encodes the chunks with black frames and silence in the paused spans (`--fill-pauses`).
+ * Each media segment is trimmed to its exact length so nothing drifts at the joins.
+ */
+export function fillPausesArgs(options: { inputs: string[]; segments: TimelineSegment[]; profile: RenderProfile; outFile: string }): string[] {
+  const { inputs, segments, profile } = options;
+  const layout = profile.channels === 1 ? 'mono' : 'stereo';
+  const filters: string[] = [];
+  const labels: string[] = [];
+  segments.forEach((segment, i) => {
+    const d = segment.durationSec.toFixed(6);
+    const samples = Math.round(segment.durationSec * profile.sampleRate);
+    if (segment.kind === 'media') {
+      const from = segment.fromSec.toFixed(6);
+      const fromSample = Math.round(segment.fromSec * profile.sampleRate);
+      filters.push(
+        `[${segment.input}:v:0]trim=start=${from}:duration=${d},setpts=PTS-STARTPTS,fps=${profile.frameRate},scale=${profile.width}:${profile.height},setsar=1,format=yuv420p,tpad=stop_mode=clone:stop_duration=${d},trim=duration=${d}[v${i}]`,
+        `[${segment.input}:a:0]aresample=${profile.sampleRate},asetpts=PTS-STARTPTS,atrim=start_sample=${fromSample}:end_sample=${fromSample + samples},asetpts=PTS-STARTPTS,apad=whole_len=${samples}[a${i}]`,
+      );
+    } else {
+      filters.push(
+        `color=c=black:s=${profile.width}x${profile.height}:r=${profile.frameRate}:d=${d},format=yuv420p,setsar=1[v${i}]`,
+        `anullsrc=r=${profile.sampleRate}:cl=${layout},atrim=end_sample=${samples}[a${i}]`,
+      );
+    }
+    labels.push(`[v${i}][a${i}]`);
+  });
+  filters.push(`${labels.join('')}concat=n=${segments.length}:v=1:a=1[vout][aout]`);
+  return [
+    ...inputs.flatMap((file) => ['-i', file]),
+    '-filter_complex', filters.join(';'),
+    '-map', '[vout]', '-map', '[aout]',
+    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-g', String(Math.round(profile.frameRate * 2)), '-bf', '0', '-threads', '2',
+    '-c:a', 'aac', '-b:a', '48k', '-ar', String(profile.sampleRate), '-ac', String(profile.channels),
+    ...REPRODUCIBLE,
+    '-movflags', '+faststart', '-f', 'mp4', options.outFile,
+  ];
+}

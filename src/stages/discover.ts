@@ -1,0 +1,89 @@
+import { readdir, readFile, realpath } from 'node:fs/promises';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { InvalidInputError, UsageError } from '../errors.ts';
+import { chunkMetadataSchema, looksLikeChunkMetadata } from '../schemas/chunk-metadata.ts';
+import { parseDocument, parseEvents, parseJsonText } from '../schemas/parse.ts';
+import type { RecordingEvent } from '../schemas/recording-event.ts';
+import type { DirectoryInput } from '../types/pipeline.ts';
+import type { DiscoveredChunk, Discovery } from '../types/chunk.ts';
+
+const EVENT_FILE = 'event.json';
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** Finds the chunks of a directory: every metadata document and the media it names. */
+export async function discoverChunks(input: DirectoryInput): Promise<Discovery> {
+  const inputDir = resolve(input.inputDir);
+  const entries = await readdir(inputDir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new UsageError(`input directory does not exist`, { file: inputDir });
+    throw new InvalidInputError(`cannot read the input directory (${error.code})`, { file: inputDir });
+  });
+  const names = new Set(entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name));
+  const warnings: string[] = [];
+
+  let event: RecordingEvent | null = input.event ?? null;
+  if (!event && names.has(EVENT_FILE)) event = await readEventFile(join(inputDir, EVENT_FILE));
+
+  const chunks: DiscoveredChunk[] = [];
+  const claimedMedia = new Set<string>();
+  for (const name of [...names].filter((n) => n.toLowerCase().endsWith('.json') && n !== EVENT_FILE).sort()) {
+    const file = join(inputDir, name);
+    const value = parseJsonText(await readFile(file, 'utf8'), file);
+    if (!looksLikeChunkMetadata(value)) continue;
+    const metadata = parseDocument(chunkMetadataSchema, value, file);
+    const mediaName = await resolveMediaName(inputDir, name, metadata.chunkDocumentId, names, file);
+    claimedMedia.add(mediaName);
+    const eventRef = event?.data.recordingStorageInfo.recordingChunks.find((c) => c.documentId === metadata.chunkDocumentId) ?? null;
+    if (event && !eventRef) warnings.push(`${name}: chunk ${metadata.chunkDocumentId} is not listed in the event`);
+    chunks.push({ metadataFile: file, mediaFile: join(inputDir, mediaName), metadata, eventRef });
+  }
+
+  const unclaimed = [...names].filter((n) => n.toLowerCase().endsWith('.mp4') && !claimedMedia.has(n)).sort();
+  if (unclaimed.length > 0) {
+    throw new InvalidInputError('no chunk metadata names this media (expected <chunkDocumentId>.json or a metadata file of the same base name)', {
+      file: join(inputDir, unclaimed[0]),
+    });
+  }
+  if (event) {
+    for (const ref of event.data.recordingStorageInfo.recordingChunks) {
+      if (!chunks.some((c) => c.metadata.chunkDocumentId === ref.documentId)) {
+        throw new InvalidInputError(`the event lists chunk ${ref.index} (${ref.documentId}) but the directory has no metadata for it`, {
+          file: join(inputDir, EVENT_FILE),
+          field: 'data.recordingStorageInfo.recordingChunks',
+        });
+      }
+    }
+  }
+  if (chunks.length === 0) throw new InvalidInputError('no chunk metadata (*.json with chunkDocumentId) in the input directory', { file: inputDir });
+  return { inputDir, chunks, event, warnings };
+}
+
+export async function readEventFile(file: string): Promise<RecordingEvent> {
+  const parsed = parseEvents(parseJsonText(await readFile(file, 'utf8'), file), file);
+  if (parsed.recordings.length !== 1) {
+    const others = parsed.others.map((e) => e.type).join(', ');
+    throw new InvalidInputError(
+      parsed.recordings.length === 0
+        ? `no Microsoft.Communication.RecordingFileStatusUpdated event${others ? ` (found ${others})` : ''}`
+        : `holds ${parsed.recordings.length} recording events; process one recording at a time`,
+      { file },
+    );
+  }
+  return parsed.recordings[0];
+}
+
+async function resolveMediaName(inputDir: string, metadataName: string, documentId: string, names: Set<string>, file: string): Promise<string> {
+  const byId = `${documentId}.mp4`;
+  const base = basename(metadataName).replace(/(\.metadata)?\.json$/i, '');
+  const candidates = SAFE_ID.test(documentId) ? [byId, `${base}.mp4`] : [`${base}.mp4`];
+  const found = candidates.find((c) => names.has(c));
+  if (!found) {
+    if (!SAFE_ID.test(documentId) && !names.has(`${base}.mp4`)) {
+      throw new InvalidInputError(`'${documentId}' is not a safe file name and no ${base}.mp4 is there`, { file, field: 'chunkDocumentId' });
+    }
+    throw new InvalidInputError(`the chunk's media is missing (looked for ${[...new Set(candidates)].join(' and ')})`, { file, field: 'chunkDocumentId' });
+  }
+  const real = await realpath(join(inputDir, found));
+  const rel = relative(await realpath(inputDir), real);
+  if (rel.startsWith('..') || isAbsolute(rel)) throw new InvalidInputError('the media resolves outside the input directory', { file: join(inputDir, found) });
+  return found;
+}

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { access, mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from '../errors.ts';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const RECORDING_FILE = 'recording.mp4';
+
+export interface Staging {
+  outDir: string;
+  /** Sibling of outDir on the same file system, so the final step is a rename. */
+  dir: string;
+  /** Scratch space inside the staging directory, removed before publishing. */
+  workDir: string;
+}
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+/** Refuses an output that holds a finished recording (unless forced) and makes the staging directory. */
+export async function prepareStaging(outDir: string, options: { force: boolean }): Promise<Staging> {
+  const out = resolve(outDir);
+  if (!options.force && (await exists(join(out, MANIFEST_FILE)))) {
+    throw new UsageError('the output directory already holds a manifest.json (use --force to replace it)', { file: out });
+  }
+  await mkdir(dirname(out), { recursive: true });
+  const dir = join(dirname(out), `.${basename(out)}.acsrec-${process.pid}-${randomBytes(4).toString('hex')}`);
+  await mkdir(join(dir, '.work'), { recursive: true });
+  return { outDir: out, dir, workDir: join(dir, '.work') };
+}
+
+/**
+ * Moves the finished output into place. An absent or empty outDir is replaced by one rename; a
+ * previous output is kept until the new one is in place; into a directory with other files the
+ * outputs move one by one, the manifest last, so it never names files that are not there.
+ */
+export async function publishStaging(staging: Staging): Promise<void> {
+  await rm(staging.workDir, { recursive: true, force: true });
+  const { outDir, dir } = staging;
+  const existing = await readdir(outDir).catch(() => null);
+  if (existing === null || existing.length === 0) {
+    if (existing) await rmdir(outDir);
+    await rename(dir, outDir);
+    return;
+  }
+  if (existing.includes(MANIFEST_FILE)) {
+    const old = `${dir}-old`;
+    await rename(outDir, old);
+    await rename(dir, outDir);
+    await rm(old, { recursive: true, force: true });
+    return;
+  }
+  const names = (await readdir(dir)).filter((n) => n !== MANIFEST_FILE);
+  for (const name of names) {
+    await rm(join(outDir, name), { recursive: true, force: true });
+    await rename(join(dir, name), join(outDir, name));
+  }
+  await rename(join(dir, MANIFEST_FILE), join(outDir, MANIFEST_FILE));
+  await rm(dir, { recursive: true, force: true });
+}
+
+export async function discardStaging(staging: Staging): Promise<void> {
+  await rm(staging.dir, { recursive: true, force: true });
+}

@@ -1,0 +1,95 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { keyframeThumbnailArgs } from '../adapters/ffmpeg/args.ts';
+import { runFfmpeg } from '../adapters/ffmpeg/runner.ts';
+import { writeThumbnailImages } from '../adapters/images/thumbnail-images.ts';
+import { readKeyframesAnnexB, syncSampleAt } from '../adapters/mp4/keyframes.ts';
+import type { VideoTrackProbe } from '../adapters/mp4/probe.ts';
+import { FfmpegError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { thumbnailVtt } from '../timeline/webvtt.ts';
+
+/** A file whose video sits at an offset of the joined media (a chunk, or the output itself). */
+export interface ThumbnailSource {
+  file: string;
+  offsetSec: number;
+  video: VideoTrackProbe;
+}
+
+export interface Thumbnail {
+  /** Relative to the output directory. */
+  file: string;
+  mediaTimeMs: number;
+}
+
+export interface ThumbnailContext {
+  outDir: string;
+  workDir: string;
+  intervalSec: number;
+  width: number;
+  durationSec: number;
+  logger: Logger;
+  signal?: AbortSignal;
+}
+
+export const THUMBNAIL_DIR = 'thumbnails';
+
+/** Which keyframe each thumbnail shows: one per interval, the last keyframe at or before it. */
+export function pickKeyframes(sources: ThumbnailSource[], intervalSec: number, durationSec: number) {
+  const picks = [];
+  for (let t = 0; t < durationSec - 1e-6 || picks.length === 0; t += intervalSec) {
+    let s = sources.length - 1;
+    while (s > 0 && sources[s].offsetSec > t + 1e-6) s--;
+    const sample = syncSampleAt(sources[s].video.syncSamples, t - sources[s].offsetSec);
+    picks.push({ source: s, sample, slotStartSec: t, mediaTimeSec: sources[s].offsetSec + sample.timeSec });
+  }
+  return picks;
+}
+
+/**
+ * Decodes only the keyframes the thumbnails show, all in one ffmpeg, and writes the JPEGs, the
+ * sprite sheet and the WebVTT seek-preview track.
+ */
+export async function makeThumbnails(sources: ThumbnailSource[], context: ThumbnailContext): Promise<Thumbnail[]> {
+  const picks = pickKeyframes(sources, context.intervalSec, context.durationSec);
+  const units: Buffer[] = [];
+  for (const [s, source] of sources.entries()) {
+    const mine = picks.filter((p) => p.source === s);
+    if (mine.length === 0) continue;
+    units.push(...(await readKeyframesAnnexB(source.file, mine.map((p) => p.sample), source.video.nalLengthSize, source.video.parameterSets)));
+  }
+  const keyframesFile = join(context.workDir, 'keyframes.h264');
+  await writeFile(keyframesFile, Buffer.concat(units));
+
+  const { width: w, height: h } = sources[0].video;
+  const width = context.width;
+  const height = Math.max(2, Math.round((width * h) / w / 2) * 2);
+  const frameBytes = width * height * 3;
+  const chunks: Buffer[] = [];
+  await runFfmpeg({
+    args: keyframeThumbnailArgs({ inputFile: keyframesFile, width, height }),
+    label: 'decode thumbnails',
+    logger: context.logger,
+    signal: context.signal,
+    timeoutMs: 60_000 + picks.length * 2000,
+    onStdout: (chunk) => chunks.push(chunk),
+  });
+  const raw = Buffer.concat(chunks);
+  if (raw.length !== frameBytes * picks.length) {
+    throw new FfmpegError(`decode thumbnails: expected ${picks.length} frames, ffmpeg returned ${raw.length / frameBytes}`, 0, '');
+  }
+  const frames = picks.map((_, i) => raw.subarray(i * frameBytes, (i + 1) * frameBytes));
+  const dir = join(context.outDir, THUMBNAIL_DIR);
+  await mkdir(dir, { recursive: true });
+  const names = picks.map((_, i) => `thumb-${String(i + 1).padStart(5, '0')}.jpg`);
+  const layout = await writeThumbnailImages({ frames, width, height, files: names.map((n) => join(dir, n)), spriteFile: join(dir, 'sprite.jpg') });
+  const cues = picks.map((p, i) => ({
+    startMs: Math.round(p.slotStartSec * 1000),
+    endMs: Math.round(Math.min(context.durationSec, p.slotStartSec + context.intervalSec) * 1000),
+    ...layout.tiles[i],
+    width,
+    height,
+  }));
+  await writeFile(join(dir, 'thumbnails.vtt'), thumbnailVtt(cues, 'sprite.jpg'));
+  return picks.map((p, i) => ({ file: `${THUMBNAIL_DIR}/${names[i]}`, mediaTimeMs: Math.round(p.mediaTimeSec * 1000) }));
+}
