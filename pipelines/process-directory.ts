@@ -45,6 +45,7 @@ export async function processDirectory(input: DirectoryInput, options: ProcessOp
       fillPauses: options.fillPauses,
       timelineChunks,
       expectVideo: options.expectVideo,
+      thumbnailIntervalSec: options.thumbnailIntervalSec,
       logger,
       signal,
       onProgress: (share) => options.onProgress?.(share, 'joining chunks'),

@@ -31,6 +31,7 @@ export interface ConcatContext {
   fillPauses: boolean;
   timelineChunks: TimelineChunk[];
   expectVideo: ExpectedVideo;
+  thumbnailIntervalSec?: number;
   logger: Logger;
   signal?: AbortSignal;
   onProgress?: (share: number) => void;
@@ -168,6 +169,7 @@ async function renderSegments(chunks: ProbedChunk[], segments: TimelineSegment[]
       segments,
       profile: { width: context.expectVideo.width, height: context.expectVideo.height, frameRate: context.expectVideo.frameRate, sampleRate: audio.sampleRate, channels: audio.channels },
       outFile: context.outFile,
+      keyframeEverySec: context.thumbnailIntervalSec,
     }),
     label: 're-encode chunks',
     logger: context.logger,

@@ -64,7 +64,7 @@ export interface RenderProfile {
  * Re-encodes the chunks with black frames and silence in the paused spans (`--fill-pauses`).
  * Each media segment is trimmed to its exact length so nothing drifts at the joins.
  */
-export function fillPausesArgs(options: { inputs: string[]; segments: TimelineSegment[]; profile: RenderProfile; outFile: string }): string[] {
+export function fillPausesArgs(options: { inputs: string[]; segments: TimelineSegment[]; profile: RenderProfile; outFile: string; keyframeEverySec?: number }): string[] {
   const { inputs, segments, profile } = options;
   const layout = profile.channels === 1 ? 'mono' : 'stereo';
   const filters: string[] = [];
@@ -93,6 +93,8 @@ export function fillPausesArgs(options: { inputs: string[]; segments: TimelineSe
     '-filter_complex', filters.join(';'),
     '-map', '[vout]', '-map', '[aout]',
     '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-g', String(Math.round(profile.frameRate * 2)), '-bf', '0', '-threads', '2',
+    // a keyframe at every thumbnail time, so thumbnails show exactly their instant
+    ...(options.keyframeEverySec ? ['-force_key_frames', `expr:gte(t,n_forced*${options.keyframeEverySec})`] : []),
     '-c:a', 'aac', '-b:a', '48k', '-ar', String(profile.sampleRate), '-ac', String(profile.channels),
     ...REPRODUCIBLE,
     '-movflags', '+faststart', '-f', 'mp4', options.outFile,

@@ -21,6 +21,8 @@ export interface RunFfmpegOptions {
   onStdout?: (chunk: Buffer) => void;
   /** What the run is for, in logs and errors. */
   label?: string;
+  /** How many stderr lines to keep for the result (default 400: errors need the tail only). */
+  keepStderrLines?: number;
 }
 
 export interface FfmpegResult {
@@ -67,6 +69,7 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegResult> {
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(child);
     const stderrLines: string[] = [];
+    const keep = options.keepStderrLines ?? 400;
     const progressState: Partial<Record<string, string>> = {};
     let partial = '';
     let killedFor: 'timeout' | 'abort' | null = null;
@@ -89,7 +92,7 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegResult> {
         if (progress) options.onProgress?.(progress);
         else if (!/^\w+=/.test(line) || !options.onProgress) {
           stderrLines.push(line);
-          if (stderrLines.length > 400) stderrLines.splice(0, stderrLines.length - 400);
+          if (stderrLines.length > keep) stderrLines.splice(0, stderrLines.length - keep);
         }
       }
     });

@@ -103,7 +103,8 @@ export async function probeMp4(file: string): Promise<Mp4Probe> {
       sizeBytes: size,
       boxes,
       moovBeforeMdat: mdat ? moov.start < mdat.start : true,
-      durationSec: info.timescale ? info.duration / info.timescale : 0,
+      // mvhd often counts the audio priming too; what plays is the longest presented track
+      durationSec: Math.max(video?.durationSec ?? 0, audio?.durationSec ?? 0) || (info.timescale ? info.duration / info.timescale : 0),
       video,
       audio,
     };
