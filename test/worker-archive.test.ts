@@ -12,11 +12,11 @@ import { silentLogger } from '../src/logger.ts';
 import { DEFAULT_PROCESS_OPTIONS } from '../src/types/pipeline.ts';
 import { decodeQueueMessage } from '../src/worker/message.ts';
 import { createRecordingJob } from '../src/worker/recording-job.ts';
-import { startAzurite, type AzuriteInstance } from './helpers/azurite.ts';
+import { startAzurite, type RunningAzurite } from './helpers/azurite.ts';
 import { processEvent as fakeProcessEvent, fakeRecordingBytes } from './helpers/fake-process-event.ts';
 import { recordingEventMessage } from './helpers/worker-fixtures.ts';
 
-let azurite: AzuriteInstance;
+let azurite: RunningAzurite;
 let scratch: string;
 let containerCounter = 0;
 

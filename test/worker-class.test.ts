@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortedError } from '../src/errors.ts';
 import { createLogger } from '../src/logger.ts';
 import { Worker, type JobFunction } from '../src/worker/worker.ts';
-import { startAzurite, type AzuriteInstance } from './helpers/azurite.ts';
+import { startAzurite, type RunningAzurite } from './helpers/azurite.ts';
 import { REPO, recordingEventMessage, waitFor } from './helpers/worker-fixtures.ts';
 
-let azurite: AzuriteInstance;
+let azurite: RunningAzurite;
 let service: QueueServiceClient;
 let counter = 0;
 

@@ -5,11 +5,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startAzurite, type AzuriteInstance } from './helpers/azurite.ts';
+import { startAzurite, type RunningAzurite } from './helpers/azurite.ts';
 import { fakeRecordingBytes } from './helpers/fake-process-event.ts';
 import { FAKE_PROCESSOR, WorkerProcess, recordingEventMessage, waitFor } from './helpers/worker-fixtures.ts';
 
-let azurite: AzuriteInstance;
+let azurite: RunningAzurite;
 let queues: QueueServiceClient;
 let blobs: BlobServiceClient;
 let scratch: string;
