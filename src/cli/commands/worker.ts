@@ -8,6 +8,7 @@ import { createLogger } from '../../logger.ts';
 import { BlobArchive } from '../../adapters/storage/blob-archive.ts';
 import { DirectoryArchive } from '../../adapters/storage/directory-archive.ts';
 import { DEFAULT_PROCESS_OPTIONS } from '../../types/pipeline.ts';
+import { processEvent } from '../../../pipelines/process-event.ts';
 import type { RecordingArchive } from '../../types/archive.ts';
 import { startHealthServer } from '../../worker/health-server.ts';
 import { createRecordingJob, type ProcessEventFunction } from '../../worker/recording-job.ts';
@@ -64,9 +65,9 @@ const TEST_PROCESSOR_ENV = 'ACSREC_WORKER_TEST_PROCESSOR';
 
 async function loadProcessEvent(): Promise<ProcessEventFunction> {
   const testModule = process.env[TEST_PROCESSOR_ENV];
-  const url = testModule ? pathToFileURL(testModule).href : new URL('../../../pipelines/process-event.ts', import.meta.url).href;
-  const module = (await import(url)) as { processEvent?: ProcessEventFunction };
-  if (typeof module.processEvent !== 'function') throw new Error(`${url} exports no processEvent`);
+  if (!testModule) return processEvent;
+  const module = (await import(pathToFileURL(testModule).href)) as { processEvent?: ProcessEventFunction };
+  if (typeof module.processEvent !== 'function') throw new Error(`${testModule} exports no processEvent`);
   return module.processEvent;
 }
 
