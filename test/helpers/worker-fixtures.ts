@@ -38,7 +38,7 @@ export class WorkerProcess {
   stderr = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(args: string[], env: Record<string, string>) {
+  constructor(args: string[], env: Record<string, string>, { passthrough = false }: { passthrough?: boolean } = {}) {
     this.child = spawn(process.execPath, ['bin/acsrec.js', 'worker', ...args], {
       cwd: REPO,
       env: { ...process.env, ACS_CONNECTION_STRING: 'endpoint=http://127.0.0.1:9/;accesskey=dGVzdA==', ...env },
@@ -47,6 +47,7 @@ export class WorkerProcess {
     let partial = '';
     this.child.stderr!.on('data', (data: Buffer) => {
       this.stderr += data.toString();
+      if (passthrough) process.stderr.write(data);
       partial += data.toString();
       const parts = partial.split('\n');
       partial = parts.pop()!;
