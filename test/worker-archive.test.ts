@@ -150,4 +150,25 @@ describe('BlobArchive (Azurite)', () => {
     expect(runs).toBe(2);
     expect(await readdir(join(scratch, 'work'))).toEqual([]);
   });
+
+  it('stops a job whose temporary files outgrow --max-job-disk, and removes them', async () => {
+    const { archive } = await blobArchive();
+    const workRoot = join(scratch, 'work-budget');
+    const job = createRecordingJob({
+      archive,
+      processEvent: async (input, options) => {
+        await mkdir(input.workDir, { recursive: true });
+        await writeFile(join(input.workDir, 'chunk.mp4'), Buffer.alloc(3 * 1024 * 1024));
+        await new Promise((_, reject) => options.signal!.addEventListener('abort', () => reject(new Error('aborted'))));
+        throw new Error('unreachable');
+      },
+      connectionString: '',
+      processOptions: DEFAULT_PROCESS_OPTIONS,
+      workRoot,
+      maxJobDiskBytes: 1024 * 1024,
+    });
+    const context = { messageId: 'm', attempt: 1, event: eventOf('rec-big'), signal: new AbortController().signal, logger: silentLogger };
+    await expect(job(context)).rejects.toThrow(/job used 3145728 bytes of temporary disk, more than the 1048576 allowed/);
+    expect(await readdir(workRoot)).toEqual([]);
+  });
 });

@@ -182,6 +182,17 @@ export class Worker {
   }
 
   async #handle(message: DequeuedMessageItem, lease: MessageLease, abort: AbortController): Promise<void> {
+    try {
+      await this.#work(message, lease, abort);
+    } catch (error) {
+      // Only queue operations (poison, reschedule) land here; the message reappears after its timeout.
+      this.#logger.error('cannot settle the message', { messageId: message.messageId, error: describeError(error) });
+    } finally {
+      lease.abandon();
+    }
+  }
+
+  async #work(message: DequeuedMessageItem, lease: MessageLease, abort: AbortController): Promise<void> {
     const started = performance.now();
     const attempt = message.dequeueCount;
     let logger = this.#logger.child({ messageId: message.messageId, attempt });
@@ -212,12 +223,17 @@ export class Worker {
         else this.metrics.completed += 1;
         logger.info(outcome.status === 'skipped' ? 'already archived; acknowledging' : 'archived', { location: outcome.location, durationMs: Math.round(performance.now() - started) });
       }
-      await lease.delete();
     } catch (error) {
       await this.#onFailure({ message, lease, logger, error, lockLost });
+      return;
     } finally {
-      lease.abandon();
       this.metrics.observeDuration((performance.now() - started) / 1000);
+    }
+    try {
+      await lease.delete();
+    } catch (error) {
+      // The work is done and archived; a redelivery will find it complete and be acknowledged.
+      logger.warn('cannot delete the finished message', { error: describeError(error) });
     }
   }
 
