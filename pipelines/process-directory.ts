@@ -8,6 +8,7 @@ import { discoverChunks } from '../src/stages/discover.ts';
 import { buildManifest, writeManifest } from '../src/stages/manifest.ts';
 import { orderChunks } from '../src/stages/order.ts';
 import { probeChunks } from '../src/stages/probe.ts';
+import { writeReport } from '../src/stages/report.ts';
 import { discardStaging, prepareStaging, publishStaging, RECORDING_FILE } from '../src/stages/publish.ts';
 import { makeThumbnails, type ThumbnailSource } from '../src/stages/thumbnails.ts';
 import { assertPassed, configurationChecks, outputChecks, reportOf } from '../src/stages/verify.ts';
@@ -18,7 +19,7 @@ import type { DirectoryInput, ProcessOptions, ProcessResult } from '../src/types
 
 /**
  * The `process` pipeline over a directory of downloaded chunks:
- * discover -> order -> probe -> (concat | thumbnails) -> verify -> manifest -> publish.
+ * discover -> order -> probe -> (concat | thumbnails) -> verify -> report -> manifest -> publish.
  */
 export async function processDirectory(input: DirectoryInput, options: ProcessOptions): Promise<ProcessResult> {
   const { logger, signal } = options;
@@ -92,6 +93,7 @@ export async function processDirectory(input: DirectoryInput, options: ProcessOp
       verification,
       warnings: [...discovery.warnings, ...orderWarnings, ...probed.warnings, ...timeline.warnings, ...concat.warnings],
     });
+    await writeReport({ outDir: staging.dir, manifest }, { logger, signal });
     await writeManifest(staging.dir, manifest);
     step('publish');
     await publishStaging(staging);
