@@ -49,6 +49,8 @@ describe('acsrec worker with the real pipeline: emulated call in, archive out', 
     expect(names.every((n) => n.startsWith(prefix))).toBe(true);
     expect(names).toContain(`${prefix}recording.mp4`);
     expect(names).toContain(`${prefix}thumbnails/thumbnails.vtt`);
+    expect(names).toContain(`${prefix}report.html`);
+    expect((await container.getBlobClient(`${prefix}report.html`).getProperties()).contentType).toBe('text/html; charset=utf-8');
     for (const thumbnail of manifest.thumbnails) expect(names).toContain(`${prefix}${thumbnail.file}`);
     const recording = await container.getBlobClient(`${prefix}recording.mp4`).downloadToBuffer();
     expect(recording.length).toBe(manifest.output.sizeBytes);
@@ -72,7 +74,8 @@ describe('acsrec worker with the real pipeline: emulated call in, archive out', 
     await queue.sendMessage(redelivery);
     await waitFor('the redelivery to be acknowledged', () => worker.count('already archived; acknowledging', recordingId) === 1, 30_000);
     expect(worker.count('archived', recordingId)).toBe(1);
-    expect((await queue.getProperties()).approximateMessagesCount).toBe(0);
+    // The delete follows the log line: wait for it rather than race it.
+    await waitFor('an empty queue', async () => (await queue.getProperties()).approximateMessagesCount === 0, 10_000);
     expect(await worker.stop('SIGTERM')).toEqual({ code: 0, signal: null });
   });
 });
