@@ -1,9 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { createLogger } from '../../logger.ts';
 import type { Manifest } from '../../schemas/manifest.ts';
-import { DEFAULT_PROCESS_OPTIONS, type ProcessOptions } from '../../types/pipeline.ts';
+import type { ProcessOptions } from '../../types/pipeline.ts';
 import { UsageError } from '../../errors.ts';
-import { numberOption, parseCommandArgs, parseExpectVideo } from '../args.ts';
+import { parseCommandArgs } from '../args.ts';
+import { PROCESSING_OPTIONS, processingSettingsFrom } from '../processing-options.ts';
 import { createProgressBar } from '../progress.ts';
 import { withShutdownSignal } from '../signals.ts';
 
@@ -27,12 +28,7 @@ Options:
 
 const OPTIONS = {
   out: { type: 'string' },
-  'thumbnail-interval': { type: 'string' },
-  'thumbnail-width': { type: 'string' },
-  'expect-video': { type: 'string' },
-  'expect-audio': { type: 'string' },
-  'fill-pauses': { type: 'boolean' },
-  'allow-gaps': { type: 'boolean' },
+  ...PROCESSING_OPTIONS,
   force: { type: 'boolean' },
   json: { type: 'boolean' },
   'work-dir': { type: 'string' },
@@ -55,14 +51,8 @@ export async function run(argv: string[]): Promise<number> {
   const bar = createProgressBar();
   return withShutdownSignal(async (signal) => {
     const options: ProcessOptions = {
-      ...DEFAULT_PROCESS_OPTIONS,
+      ...processingSettingsFrom(values),
       outDir: values.out!,
-      thumbnailIntervalSec: numberOption(values['thumbnail-interval'], 'thumbnail-interval', { min: 0.1 }) ?? DEFAULT_PROCESS_OPTIONS.thumbnailIntervalSec,
-      thumbnailWidth: numberOption(values['thumbnail-width'], 'thumbnail-width', { min: 16, max: 3840, integer: true }) ?? DEFAULT_PROCESS_OPTIONS.thumbnailWidth,
-      expectVideo: values['expect-video'] ? parseExpectVideo(values['expect-video']) : DEFAULT_PROCESS_OPTIONS.expectVideo,
-      expectAudio: { sampleRate: numberOption(values['expect-audio'], 'expect-audio', { min: 1, integer: true }) ?? DEFAULT_PROCESS_OPTIONS.expectAudio.sampleRate },
-      fillPauses: values['fill-pauses'] ?? false,
-      allowGaps: values['allow-gaps'] ?? false,
       force: values.force ?? false,
       logger,
       signal,

@@ -7,13 +7,13 @@ import { UsageError } from '../../errors.ts';
 import { createLogger } from '../../logger.ts';
 import { BlobArchive } from '../../adapters/storage/blob-archive.ts';
 import { DirectoryArchive } from '../../adapters/storage/directory-archive.ts';
-import { DEFAULT_PROCESS_OPTIONS } from '../../types/pipeline.ts';
 import { processEvent } from '../../../pipelines/process-event.ts';
 import type { RecordingArchive } from '../../types/archive.ts';
 import { startHealthServer } from '../../worker/health-server.ts';
 import { createRecordingJob, type ProcessEventFunction } from '../../worker/recording-job.ts';
 import { Worker } from '../../worker/worker.ts';
-import { numberOption, parseCommandArgs, parseExpectVideo } from '../args.ts';
+import { numberOption, parseCommandArgs } from '../args.ts';
+import { PROCESSING_OPTIONS, processingSettingsFrom } from '../processing-options.ts';
 
 export const WORKER_USAGE = `Usage: acsrec worker [options]
 
@@ -52,12 +52,7 @@ const OPTIONS = {
   'shutdown-grace': { type: 'string' },
   'work-dir': { type: 'string' },
   'max-job-disk': { type: 'string' },
-  'thumbnail-interval': { type: 'string' },
-  'thumbnail-width': { type: 'string' },
-  'expect-video': { type: 'string' },
-  'expect-audio': { type: 'string' },
-  'fill-pauses': { type: 'boolean' },
-  'allow-gaps': { type: 'boolean' },
+  ...PROCESSING_OPTIONS,
 } as const;
 
 /** Test suites swap the processing (not the queue, archive or worker) for a fast stand-in. */
@@ -99,16 +94,7 @@ export async function run(argv: string[]): Promise<number> {
   const healthPort = int('health-port', 0, 65535);
   const shutdownGraceMs = (numberOption(values['shutdown-grace'], 'shutdown-grace', { min: 0 }) ?? 25) * 1000;
   const maxJobDiskMb = numberOption(values['max-job-disk'], 'max-job-disk', { min: 1 });
-  const expectAudioHz = int('expect-audio', 1);
-  const processOptions = {
-    ...DEFAULT_PROCESS_OPTIONS,
-    thumbnailIntervalSec: numberOption(values['thumbnail-interval'], 'thumbnail-interval', { min: 0.001 }) ?? DEFAULT_PROCESS_OPTIONS.thumbnailIntervalSec,
-    thumbnailWidth: int('thumbnail-width', 16, 4096) ?? DEFAULT_PROCESS_OPTIONS.thumbnailWidth,
-    expectVideo: values['expect-video'] ? parseExpectVideo(values['expect-video']) : DEFAULT_PROCESS_OPTIONS.expectVideo,
-    expectAudio: expectAudioHz ? { sampleRate: expectAudioHz } : DEFAULT_PROCESS_OPTIONS.expectAudio,
-    fillPauses: values['fill-pauses'] ?? false,
-    allowGaps: values['allow-gaps'] ?? false,
-  };
+  const processOptions = processingSettingsFrom(values);
 
   const logger = createLogger({ fields: { component: 'worker', pid: process.pid } });
   let service: QueueServiceClient;
