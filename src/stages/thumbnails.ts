@@ -65,18 +65,22 @@ export async function makeThumbnails(sources: ThumbnailSource[], context: Thumbn
   const width = context.width;
   const height = Math.max(2, Math.round((width * h) / w / 2) * 2);
   const frameBytes = width * height * 3;
-  const chunks: Buffer[] = [];
+  // one buffer for all frames, filled as they arrive: no list of pipe chunks joined afterwards
+  const raw = Buffer.allocUnsafe(frameBytes * picks.length);
+  let received = 0;
   await runFfmpeg({
     args: keyframeThumbnailArgs({ inputFile: keyframesFile, width, height }),
     label: 'decode thumbnails',
     logger: context.logger,
     signal: context.signal,
     timeoutMs: 60_000 + picks.length * 2000,
-    onStdout: (chunk) => chunks.push(chunk),
+    onStdout: (chunk) => {
+      if (received + chunk.length <= raw.length) chunk.copy(raw, received);
+      received += chunk.length;
+    },
   });
-  const raw = Buffer.concat(chunks);
-  if (raw.length !== frameBytes * picks.length) {
-    throw new FfmpegError(`decode thumbnails: expected ${picks.length} frames, ffmpeg returned ${raw.length / frameBytes}`, 0, '');
+  if (received !== raw.length) {
+    throw new FfmpegError(`decode thumbnails: expected ${picks.length} frames, ffmpeg returned ${received / frameBytes}`, 0, '');
   }
   const frames = picks.map((_, i) => raw.subarray(i * frameBytes, (i + 1) * frameBytes));
   const dir = join(context.outDir, THUMBNAIL_DIR);
