@@ -6,6 +6,7 @@ import { ffmpegPath } from '../src/adapters/ffmpeg/binary.ts';
 import { manifestSchema } from '../src/schemas/manifest.ts';
 import { errorLines, REPO_ROOT, runCli } from './helpers/cli.ts';
 import { findMarkers } from './helpers/markers.ts';
+import { writeRecording } from '../fixtures/make-fixtures.ts';
 
 const SAMPLE = join(REPO_ROOT, 'fixtures', 'three-chunks-with-pause');
 let scratch: string;
@@ -126,6 +127,26 @@ describe('acsrec process', () => {
     await writeFile(join(input, 'README.txt'), 'hello');
     const result = await runCli(['process', input, '--out', join(scratch, 'extra-out')]);
     expect(result.code, result.stderr).toBe(0);
+  });
+});
+
+describe('chunks that cannot share one stream-copied track', () => {
+  it('are re-encoded, stay in sync, and the manifest says so', async () => {
+    const input = join(scratch, 'mixed-params');
+    const base = { endReason: 'ChunkMaximumSizeExceeded', markersSec: [1] };
+    await writeRecording(input, [
+      { ...base, documentId: 'm0', index: 0, startMs: 0, durationSec: 2.5, metadataName: 'm0.json', mediaName: 'm0.mp4' },
+      // another encoder setting: other H.264 parameter sets, which one avcC cannot describe
+      { ...base, documentId: 'm1', index: 1, startMs: 2500, durationSec: 2.125, metadataName: 'm1.json', mediaName: 'm1.mp4', crf: 20 },
+    ]);
+    const result = await runCli(['process', input, '--out', join(scratch, 'mixed-out'), '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const manifest = JSON.parse(result.stdout);
+    expect(manifest.warnings).toContain('chunk 1 has other H.264 parameter sets: the chunks were re-encoded, not stream-copied');
+    const { flashesSec, beepsSec } = await findMarkers(join(scratch, 'mixed-out', 'recording.mp4'));
+    expect(flashesSec).toEqual([1, 3.5]);
+    beepsSec.forEach((beep, i) => expect(Math.abs(beep - flashesSec[i])).toBeLessThan(0.002));
+    expect(manifest.output.durationMs).toBe(4625);
   });
 });
 

@@ -16,6 +16,8 @@ export interface SyntheticChunkSpec {
   seed?: number;
   /** Seconds between keyframes. */
   keyframeIntervalSec?: number;
+  /** x264 quality; another value gives other H.264 parameter sets. */
+  crf?: number;
 }
 
 export function syntheticChunkArgs(spec: SyntheticChunkSpec): string[] {
@@ -35,7 +37,7 @@ export function syntheticChunkArgs(spec: SyntheticChunkSpec): string[] {
     '-f', 'lavfi', '-i', video,
     '-f', 'lavfi', '-i', audio,
     '-map', '0:v', '-map', '1:a',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '32', '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0', '-bf', '0',
+    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(spec.crf ?? 32), '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0', '-bf', '0',
     '-pix_fmt', 'yuv420p', '-threads', '1',
     '-c:a', 'aac', '-b:a', '32k', '-ac', '1', '-ar', String(sampleRate),
     '-t', String(durationSec),
