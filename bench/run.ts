@@ -6,6 +6,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
@@ -98,8 +99,13 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
 }
 
-function report(results: RecordingResult[]): string {
-  const lines: string[] = [];
+function machine(): string {
+  const [one, five] = loadavg();
+  return `${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average ${one.toFixed(1)} (1 min) / ${five.toFixed(1)} (5 min), node ${process.version}`;
+}
+
+function report(results: RecordingResult[], machineBefore: string): string {
+  const lines: string[] = [`Machine at start: ${machineBefore}`, `Machine at end:   ${machine()}`, ''];
   const wall = (r: RecordingResult, m: Method) => median(r.runs[m].map((x) => x.run.wallMs));
   lines.push(`Wall time, median of ${ROUNDS} runs each (page cache warm: every chunk read once before timing; outputs on the same disk, deleted after each run)`);
   lines.push(
@@ -156,11 +162,12 @@ function report(results: RecordingResult[]): string {
 
 async function main(): Promise<void> {
   log(`bench cache: ${CACHE}`);
+  const machineBefore = machine();
   const recordings: BenchRecording[] = [];
   for (const r of RECORDINGS) recordings.push(await benchRecording(CACHE, r.name, r.chunks, log));
   const results: RecordingResult[] = [];
   for (const recording of recordings) results.push(await benchOne(recording));
-  const text = report(results);
+  const text = report(results, machineBefore);
   process.stdout.write(`\n${text}\n`);
   await mkdir(CACHE, { recursive: true });
   await writeFile(join(CACHE, 'last-report.txt'), `${text}\n`);
