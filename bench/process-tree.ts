@@ -28,6 +28,16 @@ export interface TreeRun {
   childPeakKb: number;
   children: ChildLife[];
   samples: number;
+  /** user+sys CPU seconds of the whole tree (reaped children's times, from /proc/self/stat). */
+  cpuSec: number;
+}
+
+/** cutime + cstime of this process: CPU of all reaped descendants, in clock ticks (100/s). */
+function reapedChildrenTicks(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state); cutime and cstime are fields 16 and 17
+  return Number(fields[13]) + Number(fields[14]);
 }
 
 const SAMPLE_EVERY_MS = 50;
@@ -84,6 +94,7 @@ function commandOf(pid: number): string {
 export function runSampled(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<TreeRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
+    const ticksBefore = reapedChildrenTicks();
     const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -111,6 +122,7 @@ export function runSampled(command: string, args: string[], options: { env?: Nod
           life = { pid: d, command: commandOf(d), firstSeenMs: now, lastSeenMs: now, peakRssKb: 0 };
           lives.set(d, life);
         }
+        if (!life.command) life.command = commandOf(d);
         life.lastSeenMs = now;
         life.peakRssKb = Math.max(life.peakRssKb, status.hwmKb);
       }
@@ -135,6 +147,7 @@ export function runSampled(command: string, args: string[], options: { env?: Nod
         childPeakKb: children.reduce((m, c) => Math.max(m, c.peakRssKb), 0),
         children,
         samples,
+        cpuSec: (reapedChildrenTicks() - ticksBefore) / 100,
       });
     });
   });

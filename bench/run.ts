@@ -4,7 +4,7 @@
  *
  * Environment: BENCH_ROUNDS (default 3), BENCH_ONLY (`1h` or `4h`), BENCH_CACHE (default .cache/bench).
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -88,7 +88,7 @@ async function benchOne(recording: BenchRecording): Promise<RecordingResult> {
     for (const method of ['acsrec', 'concat', 'cat'] as Method[]) {
       const m = await measure(method, recording, outRoot);
       runs[method].push(m);
-      log(`${recording.name} round ${round}/${ROUNDS} ${method.padEnd(6)} ${sec(m.run.wallMs).padStart(9)}  peak tree RSS ${mb(m.run.treePeakKb)}`);
+      log(`${recording.name} round ${round}/${ROUNDS} ${method.padEnd(6)} ${sec(m.run.wallMs).padStart(9)}  cpu ${m.run.cpuSec.toFixed(2)} s  peak tree RSS ${mb(m.run.treePeakKb)}`);
     }
   }
   return { recording, runs };
@@ -101,7 +101,17 @@ function table(rows: string[][]): string {
 
 function machine(): string {
   const [one, five] = loadavg();
-  return `${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average ${one.toFixed(1)} (1 min) / ${five.toFixed(1)} (5 min), node ${process.version}`;
+  const pressure = /some avg10=([\d.]+) avg60=([\d.]+)/.exec(readFileSyncOrEmpty('/proc/pressure/cpu'));
+  const psi = pressure ? `, CPU pressure (PSI some) ${pressure[1]}% (10 s) / ${pressure[2]}% (60 s)` : '';
+  return `${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average ${one.toFixed(1)} (1 min) / ${five.toFixed(1)} (5 min)${psi}, node ${process.version}`;
+}
+
+function readFileSyncOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function report(results: RecordingResult[], machineBefore: string): string {
@@ -115,6 +125,15 @@ function report(results: RecordingResult[], machineBefore: string): string {
         const [a, c, k] = [wall(r, 'acsrec'), wall(r, 'concat'), wall(r, 'cat')];
         return [r.recording.name, String(r.recording.chunkCount), `${(r.recording.totalBytes / 1e6).toFixed(0)} MB`, sec(a), sec(c), sec(k), `${(a / c).toFixed(2)}x`, `${(a / k).toFixed(1)}x`, `${(c / k).toFixed(1)}x`];
       }),
+    ]),
+  );
+  lines.push('');
+  lines.push('CPU time (user+sys of the whole process tree, median): less sensitive than wall time to other load on the machine');
+  const cpu = (r: RecordingResult, m: Method) => median(r.runs[m].map((x) => x.run.cpuSec));
+  lines.push(
+    table([
+      ['recording', 'acsrec', 'ffmpeg concat', 'cat', 'acsrec/concat'],
+      ...results.map((r) => [r.recording.name, `${cpu(r, 'acsrec').toFixed(2)} s`, `${cpu(r, 'concat').toFixed(2)} s`, `${cpu(r, 'cat').toFixed(2)} s`, `${(cpu(r, 'acsrec') / cpu(r, 'concat')).toFixed(2)}x`]),
     ]),
   );
   lines.push('');
