@@ -13,6 +13,8 @@ export interface ChildLife {
   firstSeenMs: number;
   lastSeenMs: number;
   peakRssKb: number;
+  /** user+sys CPU seconds at the last sample. */
+  cpuSec: number;
 }
 
 export interface TreeRun {
@@ -83,6 +85,16 @@ function descendants(root: number): number[] {
   return out;
 }
 
+function cpuSecOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 function commandOf(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
@@ -119,12 +131,13 @@ export function runSampled(command: string, args: string[], options: { env?: Nod
         sum += status.rssKb;
         let life = lives.get(d);
         if (!life) {
-          life = { pid: d, command: commandOf(d), firstSeenMs: now, lastSeenMs: now, peakRssKb: 0 };
+          life = { pid: d, command: commandOf(d), firstSeenMs: now, lastSeenMs: now, peakRssKb: 0, cpuSec: 0 };
           lives.set(d, life);
         }
         if (!life.command) life.command = commandOf(d);
         life.lastSeenMs = now;
         life.peakRssKb = Math.max(life.peakRssKb, status.hwmKb);
+        life.cpuSec = Math.max(life.cpuSec, cpuSecOf(d));
       }
       treePeakKb = Math.max(treePeakKb, sum);
     };

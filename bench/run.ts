@@ -160,11 +160,12 @@ function report(results: RecordingResult[], machineBefore: string): string {
     lines.push(`acsrec stages, ${r.recording.name} (median of ${runs.length} runs; from the debug log and the sampled ffmpeg children)`);
     lines.push(
       table([
-        ['stage', 'starts at', 'takes'],
+        ['stage', 'starts at', 'takes', 'CPU'],
         ...names.map((name, i) => {
           const picks = runs.map((x) => x.stages?.find((s) => s.name === name)).filter((s): s is StageTime => !!s);
           const nested = runs[0].stages![i].nested;
-          return [`${nested ? '  - ' : ''}${name}`, sec(median(picks.map((s) => s.startMs))), sec(median(picks.map((s) => s.durationMs)))];
+          const cpu = picks.every((s) => s.cpuSec !== undefined) ? `${median(picks.map((s) => s.cpuSec!)).toFixed(2)} s` : '';
+          return [`${nested ? '  - ' : ''}${name}`, sec(median(picks.map((s) => s.startMs))), sec(median(picks.map((s) => s.durationMs))), cpu];
         }),
       ]),
     );

@@ -8,6 +8,8 @@ export interface StageTime {
   name: string;
   startMs: number;
   durationMs: number;
+  /** CPU seconds, for the ffmpeg children (as of the last 50 ms sample they were seen in). */
+  cpuSec?: number;
   /** Rows that run inside (or alongside) the stage above them. */
   nested?: boolean;
 }
@@ -59,11 +61,11 @@ export function stageTimes(stderr: string, spawnedAtEpochMs: number, wallMs: num
       const decode = ffmpegStarts.find((l) => l.label === 'decode thumbnails');
       if (join) rows.push({ name: 'write joined ADTS audio (before join ffmpeg)', startMs: start, durationMs: at(join) - start, nested: true });
       for (const life of lives.filter((l) => l.label === 'join chunks')) {
-        rows.push({ name: 'ffmpeg join + faststart rewrite', startMs: life.firstSeenMs, durationMs: life.lastSeenMs - life.firstSeenMs, nested: true });
+        rows.push({ name: 'ffmpeg join + faststart rewrite', startMs: life.firstSeenMs, durationMs: life.lastSeenMs - life.firstSeenMs, cpuSec: life.cpuSec, nested: true });
       }
       if (decode) rows.push({ name: 'thumbnails: read keyframes (alongside)', startMs: start, durationMs: at(decode) - start, nested: true });
       for (const life of lives.filter((l) => l.label === 'decode thumbnails')) {
-        rows.push({ name: 'thumbnails: ffmpeg decode (alongside)', startMs: life.firstSeenMs, durationMs: life.lastSeenMs - life.firstSeenMs, nested: true });
+        rows.push({ name: 'thumbnails: ffmpeg decode (alongside)', startMs: life.firstSeenMs, durationMs: life.lastSeenMs - life.firstSeenMs, cpuSec: life.cpuSec, nested: true });
       }
     }
   });
