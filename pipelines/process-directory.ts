@@ -70,7 +70,10 @@ export async function processDirectory(input: DirectoryInput, options: ProcessOp
     ]);
 
     step('verify');
-    const outputProbe = await probeMp4(outFile);
+    // hashing the output reads all of it: done while the moov is checked, not after
+    const [probing, outputHashing] = await Promise.allSettled([probeMp4(outFile), hashFile(outFile)]);
+    if (probing.status === 'rejected') throw probing.reason;
+    const outputProbe = probing.value;
     const checks = [
       ...probed.checks,
       ...configurationChecks(outputProbe, { video: options.expectVideo, audio: options.expectAudio }, 'output.'),
@@ -84,10 +87,11 @@ export async function processDirectory(input: DirectoryInput, options: ProcessOp
       streamCopyThumbnails ?? (await makeThumbnails([{ file: outFile, offsetSec: 0, video: outputProbe.video! }], { ...thumbnailContext, durationSec: outputProbe.durationSec }));
 
     step('manifest');
+    if (outputHashing.status === 'rejected') throw outputHashing.reason;
     const manifest = buildManifest({
       chunks: probed.chunks.map((c, i) => ({ ...c, ...(chunkHashes[i] as { sha256: string; sizeBytes: number }) })),
       resourceId: discovery.event?.resourceId ?? probed.chunks[0].metadata.resourceId ?? null,
-      output: { probe: outputProbe, sha256: (await hashFile(outFile)).sha256 },
+      output: { probe: outputProbe, sha256: outputHashing.value.sha256 },
       timeline,
       thumbnails: thumbnails.map((t) => ({ ...t, wallClockMs: wallClockAt(timeline, timelineChunks, t.mediaTimeMs, options.fillPauses) })),
       verification,

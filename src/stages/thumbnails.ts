@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { keyframeThumbnailArgs } from '../adapters/ffmpeg/args.ts';
 import { runFfmpeg } from '../adapters/ffmpeg/runner.ts';
@@ -52,31 +52,41 @@ export function pickKeyframes(sources: ThumbnailSource[], intervalSec: number, d
  */
 export async function makeThumbnails(sources: ThumbnailSource[], context: ThumbnailContext): Promise<Thumbnail[]> {
   const picks = pickKeyframes(sources, context.intervalSec, context.durationSec);
-  const units: Buffer[] = [];
-  for (const [s, source] of sources.entries()) {
-    const mine = picks.filter((p) => p.source === s);
-    if (mine.length === 0) continue;
-    units.push(...(await readKeyframesAnnexB(source.file, mine.map((p) => p.sample), source.video.nalLengthSize, source.video.parameterSets)));
-  }
+  // written source by source, so only one source's keyframes are in memory at a time
   const keyframesFile = join(context.workDir, 'keyframes.h264');
-  await writeFile(keyframesFile, Buffer.concat(units));
+  const keyframes = await open(keyframesFile, 'w');
+  try {
+    for (const [s, source] of sources.entries()) {
+      const mine = picks.filter((p) => p.source === s);
+      if (mine.length === 0) continue;
+      for (const unit of await readKeyframesAnnexB(source.file, mine.map((p) => p.sample), source.video.nalLengthSize, source.video.parameterSets)) {
+        for (let at = 0; at < unit.length; ) at += (await keyframes.write(unit, at)).bytesWritten;
+      }
+    }
+  } finally {
+    await keyframes.close();
+  }
 
   const { width: w, height: h } = sources[0].video;
   const width = context.width;
   const height = Math.max(2, Math.round((width * h) / w / 2) * 2);
   const frameBytes = width * height * 3;
-  const chunks: Buffer[] = [];
+  // one buffer for all frames, filled as they arrive: no list of pipe chunks joined afterwards
+  const raw = Buffer.allocUnsafe(frameBytes * picks.length);
+  let received = 0;
   await runFfmpeg({
     args: keyframeThumbnailArgs({ inputFile: keyframesFile, width, height }),
     label: 'decode thumbnails',
     logger: context.logger,
     signal: context.signal,
     timeoutMs: 60_000 + picks.length * 2000,
-    onStdout: (chunk) => chunks.push(chunk),
+    onStdout: (chunk) => {
+      if (received + chunk.length <= raw.length) chunk.copy(raw, received);
+      received += chunk.length;
+    },
   });
-  const raw = Buffer.concat(chunks);
-  if (raw.length !== frameBytes * picks.length) {
-    throw new FfmpegError(`decode thumbnails: expected ${picks.length} frames, ffmpeg returned ${raw.length / frameBytes}`, 0, '');
+  if (received !== raw.length) {
+    throw new FfmpegError(`decode thumbnails: expected ${picks.length} frames, ffmpeg returned ${received / frameBytes}`, 0, '');
   }
   const frames = picks.map((_, i) => raw.subarray(i * frameBytes, (i + 1) * frameBytes));
   const dir = join(context.outDir, THUMBNAIL_DIR);

@@ -81,6 +81,11 @@ export async function probeMp4(file: string): Promise<Mp4Probe> {
     if (!moov) throw new InvalidInputError('not a complete MP4: no moov box', { file });
 
     const iso = createFile();
+    // mp4box.js would build an object per sample (about 500 bytes each: 170 MB and 4 s for a
+    // four-hour moov); the sample tables are read into typed arrays below instead.
+    iso.buildSampleLists = () => {
+      for (const trak of iso.moov.traks) Object.assign(trak, { samples: [], samples_duration: 0, samples_size: 0 });
+    };
     let movie: Movie | null = null;
     iso.onReady = (info) => {
       movie = info;
@@ -114,6 +119,114 @@ export async function probeMp4(file: string): Promise<Mp4Probe> {
 }
 
 type Iso = ReturnType<typeof createFile>;
+type Trak = ReturnType<typeof trakOf>;
+
+/** A track's samples as the sample table describes them, in decoding order. */
+export interface SampleTable {
+  count: number;
+  offsets: Float64Array;
+  sizes: Uint32Array;
+  /** Composition times (media timescale). */
+  cts: Float64Array;
+  sync: Uint8Array;
+  /** Duration of the first sample (media timescale), 0 without samples. */
+  firstDuration: number;
+  /** Sum of all sample durations, the last one running to the media's end. */
+  totalDuration: number;
+  /** End of the last byte any sample occupies. */
+  lastByte: number;
+}
+
+/**
+ * Reads stsz/stsc/stco/stts/ctts/stss the way mp4box.js's buildTrakSampleLists does (same run
+ * bookkeeping, same last-sample duration: up to mdhd.duration), into typed arrays.
+ */
+export function sampleTable(trak: Trak): SampleTable {
+  const stbl = trak.mdia.minf.stbl;
+  const stsz = stbl.stsz;
+  const stco = stbl.stco ?? stbl.co64;
+  const { stsc, stts, ctts, stss } = stbl;
+  const count = stsz ? stsz.sample_sizes.length : 0;
+  const table: SampleTable = {
+    count,
+    offsets: new Float64Array(count),
+    sizes: new Uint32Array(count),
+    cts: new Float64Array(count),
+    sync: new Uint8Array(count),
+    firstDuration: 0,
+    totalDuration: 0,
+    lastByte: 0,
+  };
+  let chunkIndex = 0;
+  let chunkRunIndex = 0;
+  let lastChunkInRun = 0;
+  let lastSampleInChunk = 0;
+  let offsetInChunk = 0;
+  let lastSampleInSttsRun = -1;
+  let sttsRunIndex = -1;
+  let lastSampleInCttsRun = -1;
+  let cttsRunIndex = -1;
+  let lastStssIndex = 0;
+  let dts = 0;
+  let previousDts = 0;
+  let previousDuration = 0;
+  const lastChunkOf = (run: number) => (run + 1 < stsc.first_chunk.length ? stsc.first_chunk[run + 1] - 1 : Infinity);
+  for (let j = 0; j < count; j++) {
+    const size = stsz!.sample_sizes[j];
+    if (j === 0) {
+      chunkIndex = 1;
+      chunkRunIndex = 0;
+      lastSampleInChunk = stsc.samples_per_chunk[chunkRunIndex];
+      offsetInChunk = 0;
+      lastChunkInRun = lastChunkOf(chunkRunIndex);
+    } else if (j >= lastSampleInChunk) {
+      chunkIndex++;
+      offsetInChunk = 0;
+      if (chunkIndex > lastChunkInRun) {
+        chunkRunIndex++;
+        lastChunkInRun = lastChunkOf(chunkRunIndex);
+      }
+      lastSampleInChunk += stsc.samples_per_chunk[chunkRunIndex];
+    }
+    const offset = stco.chunk_offsets[chunkIndex - 1] + offsetInChunk;
+    offsetInChunk += size;
+    table.offsets[j] = offset;
+    table.sizes[j] = size;
+    table.lastByte = Math.max(table.lastByte, offset + size);
+    if (j > lastSampleInSttsRun) {
+      sttsRunIndex++;
+      if (lastSampleInSttsRun < 0) lastSampleInSttsRun = 0;
+      lastSampleInSttsRun += stts.sample_counts[sttsRunIndex];
+    }
+    if (j > 0) {
+      previousDuration = stts.sample_deltas[sttsRunIndex];
+      if (j === 1) table.firstDuration = previousDuration;
+      table.totalDuration += previousDuration;
+      dts = previousDts + previousDuration;
+    } else dts = 0;
+    previousDts = dts;
+    if (ctts) {
+      if (j >= lastSampleInCttsRun) {
+        cttsRunIndex++;
+        if (lastSampleInCttsRun < 0) lastSampleInCttsRun = 0;
+        lastSampleInCttsRun += ctts.sample_counts[cttsRunIndex];
+      }
+      table.cts[j] = dts + ctts.sample_offsets[cttsRunIndex];
+    } else table.cts[j] = dts;
+    if (stss) {
+      if (j === stss.sample_numbers[lastStssIndex] - 1) {
+        table.sync[j] = 1;
+        lastStssIndex++;
+      }
+    } else table.sync[j] = 1;
+  }
+  if (count > 0) {
+    const last = Math.max(trak.mdia.mdhd.duration - previousDts, 0);
+    if (count === 1) table.firstDuration = last;
+    table.totalDuration += last;
+  }
+  return table;
+}
 
 function trakOf(iso: Iso, trackId: number) {
   const trak = iso.moov.traks.find((t) => t.tkhd.track_id === trackId);
@@ -149,13 +262,13 @@ function summariseVideo(iso: Iso, trackId: number, fileSize: number, file: strin
     height: number;
     avcC?: { lengthSizeMinusOne: number; SPS: { data: Uint8Array }[]; PPS: { data: Uint8Array }[] };
   };
-  const samples = trak.samples ?? [];
+  const samples = sampleTable(trak);
   const edit = firstEdit(trak);
   const mediaStart = edit ? edit.mediaTime : 0;
-  const lastByte = samples.reduce((max, s) => Math.max(max, s.offset + s.size), 0);
+  const lastByte = samples.lastByte;
   if (lastByte > fileSize) throw new InvalidInputError(`video samples reach byte ${lastByte} but the file has ${fileSize} (truncated)`, { file });
   const delta = mostCommonDelta(trak);
-  const mediaDuration = samples.reduce((sum, s) => sum + s.duration, 0);
+  const mediaDuration = samples.totalDuration;
   const fromMedia = (mediaDuration - mediaStart) / timescale;
   const fromEdit = edit && edit.segmentDuration > 0 ? edit.segmentDuration / iso.moov.mvhd.timescale : fromMedia;
   // The edit list counts in the movie timescale (often ms): trust the exact media length when they agree.
@@ -166,15 +279,21 @@ function summariseVideo(iso: Iso, trackId: number, fileSize: number, file: strin
     height: entry.height,
     frameRate: delta ? Math.round((timescale / delta) * 1000) / 1000 : 0,
     timescale,
-    sampleCount: samples.length,
+    sampleCount: samples.count,
     durationSec: presented,
     mediaStartSec: mediaStart / timescale,
-    syncSamples: samples
-      .filter((s) => s.is_sync)
-      .map((s) => ({ timeSec: (s.cts - mediaStart) / timescale, offset: s.offset, size: s.size })),
+    syncSamples: syncSamplesOf(samples, mediaStart, timescale),
     parameterSets: entry.avcC ? [...entry.avcC.SPS, ...entry.avcC.PPS].map((p) => Buffer.from(p.data)) : [],
     nalLengthSize: entry.avcC ? entry.avcC.lengthSizeMinusOne + 1 : 4,
   };
+}
+
+function syncSamplesOf(samples: SampleTable, mediaStart: number, timescale: number): SyncSample[] {
+  const sync: SyncSample[] = [];
+  for (let j = 0; j < samples.count; j++) {
+    if (samples.sync[j]) sync.push({ timeSec: (samples.cts[j] - mediaStart) / timescale, offset: samples.offsets[j], size: samples.sizes[j] });
+  }
+  return sync;
 }
 
 function videoCodecString(trak: ReturnType<typeof trakOf>, type: string): string {
@@ -194,26 +313,26 @@ function summariseAudio(iso: Iso, trackId: number, movieTimescale: number, file:
   };
   const decoderSpecific = entry.esds?.esd.descs.find((d) => d.tag === 4)?.descs?.find((d) => d.tag === 5)?.data;
   const asc = decoderSpecific && decoderSpecific.length >= 2 ? parseAudioSpecificConfig(decoderSpecific) : null;
-  const samples = trak.samples ?? [];
-  const totalTicks = samples.reduce((sum, s) => sum + s.duration, 0);
+  const samples = sampleTable(trak);
+  const totalTicks = samples.totalDuration;
   const sampleRate = asc?.sampleRate ?? timescale;
   const toSamples = (ticks: number) => Math.round((ticks * sampleRate) / timescale);
   const edit = firstEdit(trak);
   const priming = edit ? toSamples(edit.mediaTime) : 0;
   const available = toSamples(totalTicks) - priming;
   const presented = edit && edit.segmentDuration > 0 ? Math.min(available, Math.round((edit.segmentDuration * sampleRate) / movieTimescale)) : available;
-  if (samples.length === 0) throw new InvalidInputError('the audio track has no samples', { file });
-  const packetOffsets = Float64Array.from(samples, (s) => s.offset);
-  const packetSizes = Uint32Array.from(samples, (s) => s.size);
-  const lastByte = samples.reduce((max, s) => Math.max(max, s.offset + s.size), 0);
+  if (samples.count === 0) throw new InvalidInputError('the audio track has no samples', { file });
+  const packetOffsets = samples.offsets;
+  const packetSizes = samples.sizes;
+  const lastByte = samples.lastByte;
   if (lastByte > fileSize) throw new InvalidInputError(`audio samples reach byte ${lastByte} but the file has ${fileSize} (truncated)`, { file });
   return {
     codec: entry.getCodec?.() ?? entry.type,
     sampleRate,
     channels: asc?.channels || entry.channel_count,
     audioSpecificConfig: decoderSpecific ? Buffer.from(decoderSpecific).toString('hex') : '',
-    sampleCount: samples.length,
-    samplesPerFrame: toSamples(samples[0].duration) || 1024,
+    sampleCount: samples.count,
+    samplesPerFrame: toSamples(samples.firstDuration) || 1024,
     primingSamples: priming,
     presentedSamples: presented,
     durationSec: presented / sampleRate,
