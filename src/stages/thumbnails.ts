@@ -2,7 +2,7 @@ import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { keyframeThumbnailArgs } from '../adapters/ffmpeg/args.ts';
 import { runFfmpeg } from '../adapters/ffmpeg/runner.ts';
-import { writeThumbnailImages } from '../adapters/images/thumbnail-images.ts';
+import { spriteLayout, writeThumbnailJpeg } from '../adapters/images/thumbnail-images.ts';
 import { readKeyframesAnnexB, syncSampleAt } from '../adapters/mp4/keyframes.ts';
 import type { VideoTrackProbe } from '../adapters/mp4/probe.ts';
 import { FfmpegError } from '../errors.ts';
@@ -33,6 +33,7 @@ export interface ThumbnailContext {
 }
 
 export const THUMBNAIL_DIR = 'thumbnails';
+const SPRITE_FILE = 'sprite.jpg';
 
 /** Which keyframe each thumbnail shows: one per interval, the last keyframe at or before it. */
 export function pickKeyframes(sources: ThumbnailSource[], intervalSec: number, durationSec: number) {
@@ -71,28 +72,45 @@ export async function makeThumbnails(sources: ThumbnailSource[], context: Thumbn
   const width = context.width;
   const height = Math.max(2, Math.round((width * h) / w / 2) * 2);
   const frameBytes = width * height * 3;
-  // one buffer for all frames, filled as they arrive: no list of pipe chunks joined afterwards
-  const raw = Buffer.allocUnsafe(frameBytes * picks.length);
-  let received = 0;
+  const layout = spriteLayout(picks.length, width, height);
+  const dir = join(context.outDir, THUMBNAIL_DIR);
+  await mkdir(dir, { recursive: true });
+  const names = picks.map((_, i) => `thumb-${String(i + 1).padStart(5, '0')}.jpg`);
+
+  // each frame becomes its JPEG as it arrives and ffmpeg tiles the sprite itself, so memory does
+  // not grow with the number of thumbnails
+  let frame = Buffer.allocUnsafe(frameBytes);
+  let filled = 0;
+  let written = 0;
+  let writing: Promise<unknown> = Promise.resolve();
+  const onFrame = (complete: Buffer) => {
+    const index = written++;
+    if (index < names.length) writing = writing.then(() => writeThumbnailJpeg(complete, width, height, join(dir, names[index])));
+  };
   await runFfmpeg({
-    args: keyframeThumbnailArgs({ inputFile: keyframesFile, width, height }),
+    args: keyframeThumbnailArgs({ inputFile: keyframesFile, width, height, spriteFile: join(dir, SPRITE_FILE), columns: layout.columns, rows: layout.rows }),
     label: 'decode thumbnails',
     logger: context.logger,
     signal: context.signal,
     timeoutMs: 60_000 + picks.length * 2000,
     onStdout: (chunk) => {
-      if (received + chunk.length <= raw.length) chunk.copy(raw, received);
-      received += chunk.length;
+      for (let at = 0; at < chunk.length; ) {
+        const n = Math.min(chunk.length - at, frameBytes - filled);
+        chunk.copy(frame, filled, at, at + n);
+        filled += n;
+        at += n;
+        if (filled === frameBytes) {
+          onFrame(frame);
+          frame = Buffer.allocUnsafe(frameBytes);
+          filled = 0;
+        }
+      }
     },
   });
-  if (received !== raw.length) {
-    throw new FfmpegError(`decode thumbnails: expected ${picks.length} frames, ffmpeg returned ${received / frameBytes}`, 0, '');
+  await writing;
+  if (written !== picks.length || filled !== 0) {
+    throw new FfmpegError(`decode thumbnails: expected ${picks.length} frames, ffmpeg returned ${written + filled / frameBytes}`, 0, '');
   }
-  const frames = picks.map((_, i) => raw.subarray(i * frameBytes, (i + 1) * frameBytes));
-  const dir = join(context.outDir, THUMBNAIL_DIR);
-  await mkdir(dir, { recursive: true });
-  const names = picks.map((_, i) => `thumb-${String(i + 1).padStart(5, '0')}.jpg`);
-  const layout = await writeThumbnailImages({ frames, width, height, files: names.map((n) => join(dir, n)), spriteFile: join(dir, 'sprite.jpg') });
   const cues = picks.map((p, i) => ({
     startMs: Math.round(p.slotStartSec * 1000),
     endMs: Math.round(Math.min(context.durationSec, p.slotStartSec + context.intervalSec) * 1000),
@@ -100,6 +118,6 @@ export async function makeThumbnails(sources: ThumbnailSource[], context: Thumbn
     width,
     height,
   }));
-  await writeFile(join(dir, 'thumbnails.vtt'), thumbnailVtt(cues, 'sprite.jpg'));
+  await writeFile(join(dir, 'thumbnails.vtt'), thumbnailVtt(cues, SPRITE_FILE));
   return picks.map((p, i) => ({ file: `${THUMBNAIL_DIR}/${names[i]}`, mediaTimeMs: Math.round(p.mediaTimeSec * 1000) }));
 }

@@ -25,10 +25,11 @@ describe('ffmpeg argument builders', () => {
     expect(silentAacArgs({ sampleRate: 16000, channels, outFile: 's.aac' })).toContain(`anullsrc=r=16000:cl=${layout}`);
   });
 
-  it('decodes lone keyframes to raw RGB of the thumbnail size', () => {
-    expect(keyframeThumbnailArgs({ inputFile: 'k.h264', width: 320, height: 180 })).toEqual([
-      '-f', 'h264', '-i', 'k.h264', '-vf', 'scale=320:180:flags=bicubic', '-vsync', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
-    ]);
+  it('decodes lone keyframes to raw RGB of the thumbnail size and tiles the sprite in the same run', () => {
+    const args = keyframeThumbnailArgs({ inputFile: 'k.h264', width: 320, height: 180, spriteFile: 's.jpg', columns: 10, rows: 3 });
+    expect(args.slice(0, 6)).toEqual(['-f', 'h264', '-i', 'k.h264', '-filter_complex', '[0:v]scale=320:180:flags=bicubic,split=2[frames][tiles];[tiles]tile=layout=10x3:color=black[sprite]']);
+    expect(args.join(' ')).toContain('-map [frames] -vsync passthrough -pix_fmt rgb24 -f rawvideo pipe:1');
+    expect(args.join(' ')).toMatch(/-map \[sprite\] -frames:v 1 .* s\.jpg$/);
   });
 
   it('trims every media segment to its length and fills the rest with black and silence', () => {

@@ -39,12 +39,17 @@ export function silentAacArgs(options: { sampleRate: number; channels: number; o
   ];
 }
 
-/** Decodes a stream of lone keyframes (Annex B) to raw RGB frames of the thumbnail size on stdout. */
-export function keyframeThumbnailArgs(options: { inputFile: string; width: number; height: number }): string[] {
+/**
+ * Decodes a stream of lone keyframes (Annex B) at the thumbnail size: raw RGB frames on stdout, and
+ * the same frames tiled row by row into the sprite sheet.
+ */
+export function keyframeThumbnailArgs(options: { inputFile: string; width: number; height: number; spriteFile: string; columns: number; rows: number }): string[] {
+  const { width, height, columns, rows } = options;
   return [
     '-f', 'h264', '-i', options.inputFile,
-    '-vf', `scale=${options.width}:${options.height}:flags=bicubic`,
-    '-vsync', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
+    '-filter_complex', `[0:v]scale=${width}:${height}:flags=bicubic,split=2[frames][tiles];[tiles]tile=layout=${columns}x${rows}:color=black[sprite]`,
+    '-map', '[frames]', '-vsync', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
+    '-map', '[sprite]', '-frames:v', '1', '-q:v', '3', ...REPRODUCIBLE, options.spriteFile,
   ];
 }
 
