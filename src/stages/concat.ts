@@ -1,5 +1,7 @@
+import { createWriteStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { once } from 'node:events';
 import { fillPausesArgs, joinArgs, silentAacArgs, videoSlotList, type TimelineSegment } from '../adapters/ffmpeg/args.ts';
 import { runFfmpeg } from '../adapters/ffmpeg/runner.ts';
 import { readFramesAsAdts, splitAdtsFrames, adtsHeader } from '../adapters/mp4/adts.ts';
@@ -118,25 +120,29 @@ async function runStreamCopy(chunks: ProbedChunk[], plan: JoinPlan, context: Con
   const audio = chunks[0].probe.audio!;
   const needsSilence = plan.chunks.some((c) => c.silentFrames > 0);
   const silence = needsSilence ? await encodedSilence(audio.sampleRate, audio.channels, context) : null;
-  const silentFrame = silence && Buffer.concat([adtsHeader(audio.audioSpecificConfig, silence.length), silence]);
 
-  async function* joinedAudio(): AsyncGenerator<Buffer> {
-    for (const [i, chunk] of chunks.entries()) {
-      const { firstFrame, copiedFrames, silentFrames } = plan.chunks[i];
-      const a = chunk.probe.audio!;
-      yield* readFramesAsAdts({ file: chunk.mediaFile, offsets: a.packetOffsets, sizes: a.packetSizes, first: firstFrame, count: copiedFrames }, a.audioSpecificConfig);
-      for (let s = 0; s < silentFrames; s++) yield silentFrame!;
+  const adtsFile = join(context.workDir, 'joined-audio.aac');
+  const out = createWriteStream(adtsFile);
+  const write = async (bytes: Buffer) => {
+    if (!out.write(bytes)) await once(out, 'drain');
+  };
+  for (const [i, chunk] of chunks.entries()) {
+    const { firstFrame, copiedFrames, silentFrames } = plan.chunks[i];
+    const a = chunk.probe.audio!;
+    for await (const bytes of readFramesAsAdts({ file: chunk.mediaFile, offsets: a.packetOffsets, sizes: a.packetSizes, first: firstFrame, count: copiedFrames }, a.audioSpecificConfig)) {
+      await write(bytes);
     }
+    for (let s = 0; s < silentFrames; s++) await write(Buffer.concat([adtsHeader(audio.audioSpecificConfig, silence!.length), silence!]));
   }
+  out.end();
+  await once(out, 'finish');
 
   const sr = plan.sampleRate;
   const videoListFile = join(context.workDir, 'video-slots.ffconcat');
   await writeFile(videoListFile, videoSlotList(chunks.map((c, i) => ({ file: c.mediaFile, slotSec: plan.chunks[i].slotSamples / sr }))));
   const totalSec = plan.totalSamples / sr;
-  // the joined audio streams into ffmpeg while it copies the video: no temporary file, no wait
   await runFfmpeg({
-    args: joinArgs({ videoListFile, adtsFile: 'pipe:0', leadingPrimingSec: plan.leadingPrimingSamples / sr, outFile: context.outFile }),
-    stdin: joinedAudio(),
+    args: joinArgs({ videoListFile, adtsFile, leadingPrimingSec: plan.leadingPrimingSamples / sr, outFile: context.outFile }),
     label: 'join chunks',
     logger: context.logger,
     signal: context.signal,

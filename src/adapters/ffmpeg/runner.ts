@@ -1,6 +1,4 @@
 import { spawn } from 'node:child_process';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { AbortedError, FfmpegError } from '../../errors.ts';
 import { silentLogger, type Logger } from '../../logger.ts';
 import { ffmpegPath } from './binary.ts';
@@ -21,8 +19,6 @@ export interface RunFfmpegOptions {
   onProgress?: (progress: FfmpegProgress) => void;
   /** Receives stdout bytes (e.g. an image pipe); otherwise stdout is drained. */
   onStdout?: (chunk: Buffer) => void;
-  /** Bytes to feed to ffmpeg's stdin (`pipe:0`), written as ffmpeg reads them. */
-  stdin?: AsyncIterable<Buffer>;
   /** What the run is for, in logs and errors. */
   label?: string;
   /** How many stderr lines to keep for the result (default 400: errors need the tail only). */
@@ -70,18 +66,7 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegResult> {
 
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(binary, args, { stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
-    let feedError: unknown = null;
-    if (options.stdin && child.stdin) {
-      // ffmpeg may stop reading early (an error, a kill): its exit code tells, not EPIPE
-      child.stdin.on('error', () => {});
-      pipeline(Readable.from(options.stdin), child.stdin).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') {
-          feedError = error;
-          child.kill('SIGKILL');
-        }
-      });
-    }
+    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(child);
     const stderrLines: string[] = [];
     const keep = options.keepStderrLines ?? 400;
@@ -97,9 +82,9 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegResult> {
     const onAbort = () => kill('abort');
     signal?.addEventListener('abort', onAbort, { once: true });
 
-    child.stdout!.on('data', (chunk: Buffer) => options.onStdout?.(chunk));
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (text: string) => {
+    child.stdout.on('data', (chunk: Buffer) => options.onStdout?.(chunk));
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => {
       const lines = (partial + text).split(/\r?\n/);
       partial = lines.pop() ?? '';
       for (const line of lines) {
@@ -120,7 +105,6 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegResult> {
       const stderr = [...stderrLines, partial].join('\n');
       const tail = stderrLines.slice(-STDERR_TAIL_LINES).join('\n');
       if (killedFor === 'abort') return reject(new AbortedError(`${label}: aborted`));
-      if (feedError) return reject(feedError);
       if (killedFor === 'timeout') {
         return reject(new FfmpegError(`${label}: timed out after ${options.timeoutMs} ms`, code, tail));
       }
