@@ -15,6 +15,14 @@ beforeAll(async () => {
 });
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
+/** An ffmpeg that takes its time, so a signal lands while a stage is running. */
+async function slowFfmpeg(): Promise<string> {
+  const script = join(scratch, 'slow-ffmpeg.sh');
+  await writeFile(script, `#!/bin/sh\nsleep 3\nexec '${ffmpegPath()}' "$@"\n`);
+  await chmod(script, 0o755);
+  return script;
+}
+
 const exists = (p: string) => stat(p).then(() => true, () => false);
 
 describe('acsrec process', () => {
@@ -57,10 +65,7 @@ describe('acsrec process', () => {
   });
 
   it('leaves no manifest and no recording when killed mid-run', async () => {
-    // an ffmpeg that takes its time, so the kill lands while the join is running
-    const slow = join(scratch, 'slow-ffmpeg.sh');
-    await writeFile(slow, `#!/bin/sh\nsleep 3\nexec '${ffmpegPath()}' "$@"\n`);
-    await chmod(slow, 0o755);
+    const slow = await slowFfmpeg();
     const out = join(scratch, 'killed');
     let pid = 0;
     const running = runCli(['process', SAMPLE, '--out', out], { env: { FFMPEG_PATH: slow }, onSpawn: (p) => (pid = p) });
@@ -73,9 +78,7 @@ describe('acsrec process', () => {
   });
 
   it('stops on SIGTERM, removes its staging directory and exits 1', async () => {
-    const slow = join(scratch, 'slow-ffmpeg-2.sh');
-    await writeFile(slow, `#!/bin/sh\nsleep 3\nexec '${ffmpegPath()}' "$@"\n`);
-    await chmod(slow, 0o755);
+    const slow = await slowFfmpeg();
     const parent = join(scratch, 'term');
     await mkdir(parent);
     let pid = 0;
