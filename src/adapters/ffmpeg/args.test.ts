@@ -13,7 +13,7 @@ describe('ffmpeg argument builders', () => {
   it('stream-copies both tracks and hides the first priming with a negative start', () => {
     const args = joinArgs({ videoListFile: 'v.ffconcat', adtsFile: 'a.aac', leadingPrimingSec: 0.064, outFile: 'o.mp4' });
     expect(args.join(' ')).toBe(
-      '-f concat -safe 0 -i v.ffconcat -itsoffset -0.064000 -f aac -i a.aac -map 0:v:0 -map 1:a:0 -c copy ' +
+      '-f concat -safe 0 -thread_queue_size 512 -i v.ffconcat -itsoffset -0.064000 -f aac -thread_queue_size 8192 -i a.aac -map 0:v:0 -map 1:a:0 -c copy ' +
         '-map_metadata -1 -fflags +bitexact -flags:v +bitexact -flags:a +bitexact -movflags +faststart -f mp4 o.mp4',
     );
   });

@@ -21,9 +21,10 @@ export function videoSlotList(entries: { file: string; slotSec: number }[]): str
 /** Muxes the slotted video and the joined ADTS audio, both stream-copied, moov first. */
 export function joinArgs(options: { videoListFile: string; adtsFile: string; leadingPrimingSec: number; outFile: string }): string[] {
   return [
-    '-f', 'concat', '-safe', '0', '-i', options.videoListFile,
+    // deeper input queues: with the default 8 packets the two reader threads mostly wait on each other
+    '-f', 'concat', '-safe', '0', '-thread_queue_size', '512', '-i', options.videoListFile,
     // the first chunk's priming stays in the stream; a negative start makes the muxer write the edit list that hides it
-    '-itsoffset', (-options.leadingPrimingSec).toFixed(6), '-f', 'aac', '-i', options.adtsFile,
+    '-itsoffset', (-options.leadingPrimingSec).toFixed(6), '-f', 'aac', '-thread_queue_size', '8192', '-i', options.adtsFile,
     '-map', '0:v:0', '-map', '1:a:0', '-c', 'copy',
     ...REPRODUCIBLE,
     '-movflags', '+faststart', '-f', 'mp4', options.outFile,
