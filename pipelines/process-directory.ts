@@ -104,7 +104,7 @@ export async function processDirectory(input: DirectoryInput, options: ProcessOp
     logger.info('recording processed', { outDir: staging.outDir, chunks: manifest.chunks.length, durationMs: manifest.output.durationMs, joinMode: concat.mode, maxJoinErrorMs: concat.maxJoinErrorMs });
     return { manifest, outDir: staging.outDir };
   } finally {
-    if (!process.env.ACSREC_KEEP_STAGING) await discardStaging(staging);
+    await discardStaging(staging);
   }
 }
 
