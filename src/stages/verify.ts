@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import type { Mp4Probe } from '../adapters/mp4/probe.ts';
 import { VerificationError } from '../errors.ts';
 import type { VerificationCheck, VerificationReport } from '../schemas/manifest.ts';
@@ -61,8 +60,4 @@ export function assertPassed(report: VerificationReport, file: string): void {
     failed.map(({ name, expected, actual }) => ({ name, expected, actual })),
     { file, field: first.name },
   );
-}
-
-export function chunkLabel(file: string): string {
-  return basename(file);
 }

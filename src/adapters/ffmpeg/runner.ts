@@ -32,7 +32,6 @@ export interface FfmpegResult {
 
 const COMMON_ARGS = ['-hide_banner', '-nostdin', '-y'];
 const STDERR_TAIL_LINES = 20;
-const running = new Set<ReturnType<typeof spawn>>();
 
 /** Quotes an argument so that a logged command line can be pasted into a shell. */
 export function shellQuote(arg: string): string {
@@ -67,7 +66,6 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegResult> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    running.add(child);
     const stderrLines: string[] = [];
     const keep = options.keepStderrLines ?? 400;
     const progressState: Partial<Record<string, string>> = {};
@@ -118,12 +116,6 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegResult> {
     function cleanup() {
       if (timer) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      running.delete(child);
     }
   });
-}
-
-/** Kills every ffmpeg this process started (used on shutdown). */
-export function killAllFfmpeg(): void {
-  for (const child of running) child.kill('SIGKILL');
 }
