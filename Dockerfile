@@ -4,8 +4,8 @@
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# production dependencies only; tsx runs the TypeScript sources, so there is no build step
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# production dependencies only; the bundle is built below, once the sources are there
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM node:20-bookworm-slim AS runtime
 RUN apt-get update \
@@ -20,7 +20,8 @@ COPY bin ./bin
 COPY src ./src
 COPY pipelines ./pipelines
 COPY schema ./schema
-RUN chown -R node:node /app
+COPY scripts/build.mjs ./scripts/build.mjs
+RUN node scripts/build.mjs && chown -R node:node /app
 USER node
 # tini forwards SIGTERM to node itself (never an `npx`/`sh -c` wrapper, which would drop it)
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/bin/acsrec.js"]

@@ -16,7 +16,16 @@ export interface PipelineErrorOptions {
   cause?: unknown;
 }
 
+/** Marks our errors so that a second copy of this module (a bundle beside a test module) knows them too. */
+const BRAND = Symbol.for('acs-recording-pipeline.PipelineError');
+
 export class PipelineError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (typeof value !== 'object' || value === null || (value as Record<symbol, unknown>)[BRAND] !== true) return false;
+    return this === PipelineError || (value as Error).name === this.name || Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+
+  readonly [BRAND] = true;
   readonly kind: ErrorKind;
   readonly file?: string;
   readonly field?: string;

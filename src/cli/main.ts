@@ -24,9 +24,10 @@ async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version') {
-    const { readFileSync } = await import('node:fs');
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    process.stdout.write(`${pkg.version}\n`);
+    const { existsSync, readFileSync } = await import('node:fs');
+    // one level up from the dist/ bundle, two from src/cli/
+    const file = ['../package.json', '../../package.json'].map((p) => new URL(p, import.meta.url)).find((u) => existsSync(u))!;
+    process.stdout.write(`${(JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version}\n`);
     return 0;
   }
   const command = COMMANDS[name];

@@ -61,6 +61,7 @@ const TEST_PROCESSOR_ENV = 'ACSREC_WORKER_TEST_PROCESSOR';
 async function loadProcessEvent(): Promise<ProcessEventFunction> {
   const testModule = process.env[TEST_PROCESSOR_ENV];
   if (!testModule) return processEvent;
+  if (testModule.endsWith('.ts')) (await import('tsx/esm/api')).register();
   const module = (await import(pathToFileURL(testModule).href)) as { processEvent?: ProcessEventFunction };
   if (typeof module.processEvent !== 'function') throw new Error(`${testModule} exports no processEvent`);
   return module.processEvent;
