@@ -26,11 +26,13 @@ export function syntheticChunkArgs(spec: SyntheticChunkSpec): string[] {
   const flashOn = markersSec.map((m) => `between(t,${m.toFixed(6)},${(m + frameSec / 2).toFixed(6)})`).join('+') || '0';
   const beepOn = markersSec.map((m) => `between(t,${m.toFixed(6)},${(m + 0.125).toFixed(6)})`).join('+') || '0';
   const hue = (seed * 47) % 200;
+  // overlay (not drawbox) moves the box: ffmpeg 4.1 evaluates drawbox positions once, overlay's per frame
   const video = [
-    `color=c=0x${(0x20 + (hue % 32)).toString(16)}2840:s=${width}x${height}:r=${frameRate}:d=${durationSec}`,
-    `drawbox=x='mod(t*${Math.round(width / 10)}+${seed * 150},${width - 200})':y=${Math.round(height / 3)}:w=200:h=200:color=0x80a0ff:t=fill`,
-    `drawbox=enable='${flashOn}':x=0:y=0:w=iw:h=ih:color=white:t=fill`,
-  ].join(',');
+    `color=c=0x${(0x20 + (hue % 32)).toString(16)}2840:s=${width}x${height}:r=${frameRate}:d=${durationSec}[bg]`,
+    `color=c=0x80a0ff:s=200x200:r=${frameRate}:d=${durationSec}[box]`,
+    `[bg][box]overlay=x='mod(t*${Math.round(width / 10)}+${seed * 150},${width - 200})':y=${Math.round(height / 3)}:eval=frame,` +
+      `drawbox=enable='${flashOn}':x=0:y=0:w=iw:h=ih:color=white:t=fill[out0]`,
+  ].join(';');
   const audio = `aevalsrc='if(${beepOn},0.5*sin(2*PI*1000*t),0.02*sin(2*PI*${220 + seed * 20}*t))':s=${sampleRate}:d=${durationSec}`;
   const gop = Math.max(1, Math.round((spec.keyframeIntervalSec ?? 2) * frameRate));
   return [
