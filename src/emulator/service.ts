@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import PQueue from 'p-queue';
 import { runFfmpeg } from '../adapters/ffmpeg/runner.ts';
+import { hashFile } from '../adapters/fs/hash.ts';
 import { emulatorRenderArgs } from './render-args.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { RECORDING_EVENT_TYPE } from '../schemas/recording-event.ts';
@@ -67,12 +67,6 @@ export interface StoredDocument {
 }
 
 export class InvalidStateError extends Error {}
-
-async function sha256OfFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 /** Deterministic GUID-shaped id from a text (the same conversation gets the same call id). */
 export function guidFrom(text: string): string {
@@ -236,7 +230,7 @@ export class RecordingService {
     };
     const retentionMs = (this.options.retentionHours * 3_600_000) / this.options.timeScale;
     const mediaSizeBytes = (await stat(mediaFile)).size;
-    const mediaSha256 = await sha256OfFile(mediaFile);
+    const mediaSha256 = (await hashFile(mediaFile)).sha256;
     this.documents.set(documentId, {
       documentId,
       mediaFile,

@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { extname, join, posix } from 'node:path';
 import { InvalidInputError } from '../../errors.ts';
+import { hashFile } from '../fs/hash.ts';
 import { parseDocument, parseJsonText } from '../../schemas/parse.ts';
 import { manifestSchema, type Manifest } from '../../schemas/manifest.ts';
 
-export const MANIFEST_FILE = 'manifest.json';
-export const RECORDING_FILE = 'recording.mp4';
+import { MANIFEST_FILE, RECORDING_FILE } from '../../stages/publish.ts';
+
+export { MANIFEST_FILE, RECORDING_FILE };
 
 const CONTENT_TYPES: Record<string, string> = {
   '.mp4': 'video/mp4',
@@ -45,9 +45,7 @@ export async function listOutputFiles(dir: string): Promise<string[]> {
 }
 
 export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  return (await hashFile(path)).sha256;
 }
 
 /** Parses an archived manifest; `undefined` when it is not a valid one (then the archive is incomplete). */

@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { MANIFEST_FILE } from '../../stages/publish.ts';
 import { join } from 'node:path';
 import { InvalidInputError, UsageError } from '../../errors.ts';
 import { createLogger } from '../../logger.ts';
@@ -23,7 +24,7 @@ export async function run(argv: string[]): Promise<number> {
   const isDir = await stat(outDir).then((s) => s.isDirectory(), () => false);
   if (!isDir) throw new InvalidInputError('not a directory', { file: outDir });
 
-  const manifestFile = join(outDir, 'manifest.json');
+  const manifestFile = join(outDir, MANIFEST_FILE);
   const text = await readFile(manifestFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new InvalidInputError(error.code === 'ENOENT' ? 'missing (run acsrec process first)' : `unreadable (${error.code ?? error.message})`, { file: manifestFile });
   });
