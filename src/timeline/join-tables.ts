@@ -1,0 +1,184 @@
+/**
+ * The output's sample tables for a stream-copy join: a pure function of the chunks' tables and
+ * their placement. Video keeps every sample; its decode and composition times are rescaled to the
+ * output timescale from each chunk's origin (absolute positions, so rounding never drifts), and a
+ * chunk's last frame lasts until the next chunk's first. Audio is the placed frames plus encoded
+ * silence. One edit list per track hides the first chunk's composition delay and priming.
+ */
+import type { AudioDescription, EditEntry, MdatPiece, Mp4Model, Mp4Track, Mp4WriteJob, OutputSampleTable, OutputTrack, VideoDescription } from '../types/mp4.ts';
+import { singleSpan, type Placement } from './av-placement.ts';
+
+export interface JoinSource {
+  model: Mp4Model;
+  video: Mp4Track;
+  audio: Mp4Track;
+}
+
+export interface JoinTablesOptions {
+  outFile: string;
+  /** One raw AAC frame of silence in the chunks' configuration; needed when any chunk has silent frames. */
+  silentFrame: Buffer | null;
+}
+
+/** The output video timescale: the chunks' own when they share one, else 90 kHz (8 and 16 fps exact). */
+export function outputVideoTimescale(sources: JoinSource[]): number {
+  const scales = new Set(sources.map((s) => s.video.timescale));
+  return scales.size === 1 ? sources[0].video.timescale : 90000;
+}
+
+const OUTPUT_FTYP = { majorBrand: 'isom', minorVersion: 512, compatibleBrands: ['isom', 'iso2', 'avc1', 'mp41'] };
+
+function emptyTable(count: number): OutputSampleTable {
+  return {
+    count,
+    durations: new Uint32Array(count),
+    compositionOffsets: new Int32Array(count),
+    sizes: new Uint32Array(count),
+    sync: new Uint8Array(count),
+    descriptionIndex: new Uint16Array(count),
+    piece: new Uint32Array(count),
+    pieceOffset: new Float64Array(count),
+  };
+}
+
+/** Which file piece holds a byte range; the pieces of one source are sorted and disjoint. */
+function pieceHolding(pieces: { index: number; start: number; end: number }[], offset: number, size: number, file: string): number {
+  let lo = 0;
+  let hi = pieces.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (pieces[mid].start <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  const piece = pieces[lo];
+  if (!piece || offset < piece.start || offset + size > piece.end) throw new RangeError(`${file}: a sample at byte ${offset} lies outside every mdat`);
+  return piece.index;
+}
+
+function videoKey(d: VideoDescription): string {
+  return [d.fourcc, d.width, d.height, d.nalLengthSize, ...d.parameterSets.map((p) => p.toString('hex'))].join(':');
+}
+
+export function buildJoinJob(sources: JoinSource[], placement: Placement, options: JoinTablesOptions): Mp4WriteJob {
+  const pieces: MdatPiece[] = [];
+  const silence = (frames: number): number => {
+    if (frames === 0) return -1;
+    if (!options.silentFrame) throw new RangeError('the join needs a silent AAC frame');
+    pieces.push({ kind: 'bytes', bytes: Buffer.concat(Array.from({ length: frames }, () => options.silentFrame!)) });
+    return pieces.length - 1;
+  };
+
+  const videoCount = sources.reduce((n, s) => n + s.video.samples.count, 0);
+  const audioCount = placement.chunks.reduce((n, c) => n + c.leadSilentFrames + c.copiedFrames + c.tailSilentFrames, 0);
+  const video = emptyTable(videoCount);
+  const audio = emptyTable(audioCount);
+  const tv = outputVideoTimescale(sources);
+  const spf = placement.samplesPerFrame;
+  const videoEntries: Uint8Array[] = [];
+  const videoEntryKeys = new Map<string, number>();
+
+  const firstVideo = sources[0].video;
+  const firstSpan = singleSpan(firstVideo)!;
+  const videoStartSec = placement.chunks[0].originSec + firstVideo.presentation.startSec;
+  const compositionDelay = Math.round(((firstSpan.mediaStart - (firstVideo.samples.dts[0] ?? 0)) * tv) / firstVideo.timescale);
+  let v = 0;
+  let a = 0;
+  let lastDts = -1;
+  sources.forEach((source, i) => {
+    const place = placement.chunks[i];
+    const filePieces = source.model.mediaData.map((range) => {
+      pieces.push({ kind: 'file', source: i, start: range.start, end: range.end });
+      return { index: pieces.length - 1, ...range };
+    });
+    const entryMap = source.video.descriptions.map((d) => {
+      const key = d.kind === 'video' ? videoKey(d) : `${d.fourcc}:${Buffer.from(d.raw).toString('hex')}`;
+      if (!videoEntryKeys.has(key)) {
+        videoEntries.push(d.raw);
+        videoEntryKeys.set(key, videoEntries.length);
+      }
+      return videoEntryKeys.get(key)!;
+    });
+
+    // video: every sample, from the chunk's origin
+    const t = source.video.samples;
+    const span = singleSpan(source.video)!;
+    const scale = tv / source.video.timescale;
+    const dts0 = t.count ? t.dts[0] : 0;
+    const ctsBase = compositionDelay + Math.round((place.originSec + source.video.presentation.startSec - videoStartSec) * tv);
+    const wantedDecodeBase = ctsBase - Math.round((span.mediaStart - dts0) * scale);
+    const decodeBase = Math.max(wantedDecodeBase, lastDts + 1);
+    const firstOfChunk = v;
+    for (let j = 0; j < t.count; j++, v++) {
+      const dts = decodeBase + Math.round((t.dts[j] - dts0) * scale);
+      const cts = ctsBase + Math.round((t.dts[j] + t.compositionOffsets[j] - span.mediaStart) * scale);
+      if (v > firstOfChunk) video.durations[v - 1] = dts - lastDts;
+      else if (v > 0) video.durations[v - 1] = Math.max(1, dts - lastDts);
+      video.compositionOffsets[v] = cts - dts;
+      video.sizes[v] = t.sizes[j];
+      video.sync[v] = t.sync[j];
+      video.descriptionIndex[v] = entryMap[t.descriptionIndex[j] - 1] ?? 1;
+      video.piece[v] = pieceHolding(filePieces, t.offsets[j], t.sizes[j], source.model.file);
+      video.pieceOffset[v] = t.offsets[j];
+      lastDts = dts;
+    }
+
+    // audio: lead silence, the placed frames, tail silence
+    const frame = options.silentFrame?.length ?? 0;
+    const lead = silence(place.leadSilentFrames);
+    for (let k = 0; k < place.leadSilentFrames; k++, a++) setAudio(audio, a, spf, frame, lead, k * frame);
+    const s = source.audio.samples;
+    for (let k = 0; k < place.copiedFrames; k++, a++) {
+      const j = place.firstFrame + k;
+      setAudio(audio, a, spf, s.sizes[j], pieceHolding(filePieces, s.offsets[j], s.sizes[j], source.model.file), s.offsets[j]);
+    }
+    const tail = silence(place.tailSilentFrames);
+    for (let k = 0; k < place.tailSilentFrames; k++, a++) setAudio(audio, a, spf, frame, tail, k * frame);
+  });
+  const videoMediaEnd = compositionDelay + Math.round((placement.durationSec - videoStartSec) * tv);
+  if (videoCount > 0) video.durations[videoCount - 1] = Math.max(1, videoMediaEnd - lastDts);
+
+  const movieTimescale = placement.sampleRate;
+  const firstAudio = sources[0].audio;
+  const audioEntry = firstAudio.descriptions[firstAudio.samples.descriptionIndex[0] - 1] as AudioDescription;
+  const videoEdits = edits(Math.round(videoStartSec * movieTimescale), compositionDelay, Math.round((placement.durationSec - videoStartSec) * movieTimescale));
+  const audioEdits = edits(placement.audioLeadSamples, placement.audioMediaStartSamples, placement.audioPresentedSamples);
+  const tracks: OutputTrack[] = [
+    outputTrack(1, firstVideo, tv, videoEntries, videoEdits, video),
+    outputTrack(2, firstAudio, placement.sampleRate, [audioEntry.raw], audioEdits, audio),
+  ];
+  return { outFile: options.outFile, movieTimescale, ftyp: OUTPUT_FTYP, tracks, sources: sources.map((s) => s.model.file), pieces };
+}
+
+function setAudio(table: OutputSampleTable, at: number, duration: number, size: number, piece: number, offset: number): void {
+  table.durations[at] = duration;
+  table.sizes[at] = size;
+  table.sync[at] = 1;
+  table.descriptionIndex[at] = 1;
+  table.piece[at] = piece;
+  table.pieceOffset[at] = offset;
+}
+
+/** An empty edit where the track starts late, then the media from `mediaTime` for `duration`. */
+function edits(emptyDuration: number, mediaTime: number, duration: number): EditEntry[] {
+  const list: EditEntry[] = [];
+  if (emptyDuration > 0) list.push({ segmentDuration: emptyDuration, mediaTime: -1, rate: 1 });
+  list.push({ segmentDuration: Math.max(0, duration), mediaTime, rate: 1 });
+  return list;
+}
+
+function outputTrack(id: number, from: Mp4Track, timescale: number, sampleEntries: Uint8Array[], trackEdits: EditEntry[], samples: OutputSampleTable): OutputTrack {
+  const description = from.descriptions[0];
+  const isVideo = from.kind === 'video';
+  return {
+    id,
+    kind: isVideo ? 'video' : 'audio',
+    timescale,
+    language: from.language,
+    width: isVideo && description.kind === 'video' ? description.width : 0,
+    height: isVideo && description.kind === 'video' ? description.height : 0,
+    raw: { hdlr: from.raw.hdlr, mediaHeader: from.raw.mediaHeader, dinf: from.raw.dinf },
+    sampleEntries,
+    edits: trackEdits,
+    samples,
+  };
+}
