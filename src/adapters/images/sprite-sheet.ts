@@ -1,0 +1,70 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import sharp from 'sharp';
+
+const VIPS_HEADER_BYTES = 64;
+// little-endian ("Intel") magic, as libvips writes it on x86; see libvips/iofuncs/vips.c
+const VIPS_MAGIC_INTEL = [0xb6, 0xa6, 0xf2, 0x08];
+const VIPS_FORMAT_UCHAR = 0;
+const VIPS_INTERPRETATION_SRGB = 22;
+
+/** The 64-byte header of an uncompressed 8-bit RGB image in libvips' own file format. */
+export function vipsRgbHeader(width: number, height: number): Buffer {
+  const header = Buffer.alloc(VIPS_HEADER_BYTES);
+  Buffer.from(VIPS_MAGIC_INTEL).copy(header, 0);
+  header.writeInt32LE(width, 4);
+  header.writeInt32LE(height, 8);
+  header.writeInt32LE(3, 12);
+  header.writeInt32LE(VIPS_FORMAT_UCHAR, 20);
+  header.writeInt32LE(0, 24);
+  header.writeInt32LE(VIPS_INTERPRETATION_SRGB, 28);
+  header.writeFloatLE(1, 32);
+  header.writeFloatLE(1, 36);
+  return header;
+}
+
+/**
+ * A sprite sheet built on disk, tile by tile, then encoded by libvips in strips: memory stays a
+ * few rows of the sheet however many thumbnails it holds (ffmpeg's tile filter kept the whole
+ * sheet, 0.4 MB a thumbnail). libvips maps the `.v` file instead of reading it.
+ */
+export class SpriteSheet {
+  private constructor(
+    private readonly handle: FileHandle,
+    readonly file: string,
+    readonly width: number,
+    readonly height: number,
+  ) {}
+
+  /** An all-black sheet of the given size in `file` (a `.v` path in a work directory). */
+  static async create(file: string, width: number, height: number): Promise<SpriteSheet> {
+    const handle = await open(file, 'w+');
+    try {
+      await handle.write(vipsRgbHeader(width, height), 0, VIPS_HEADER_BYTES, 0);
+      await handle.truncate(VIPS_HEADER_BYTES + width * height * 3);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    return new SpriteSheet(handle, file, width, height);
+  }
+
+  /** Copies one raw RGB frame of `tileWidth` x `tileHeight` to the tile whose top-left corner is (x, y). */
+  async writeTile(frame: Buffer, tileWidth: number, tileHeight: number, x: number, y: number): Promise<void> {
+    if (x + tileWidth > this.width || y + tileHeight > this.height) throw new RangeError(`tile at ${x},${y} leaves the ${this.width}x${this.height} sheet`);
+    const rowBytes = tileWidth * 3;
+    for (let row = 0; row < tileHeight; row++) {
+      const at = VIPS_HEADER_BYTES + ((y + row) * this.width + x) * 3;
+      await this.handle.write(frame, row * rowBytes, rowBytes, at);
+    }
+  }
+
+  /** Encodes the sheet as a JPEG and closes it. */
+  async writeJpeg(outFile: string, quality = 80): Promise<void> {
+    await this.handle.close();
+    await sharp(this.file, { sequentialRead: true }).jpeg({ quality }).toFile(outFile);
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+  }
+}
