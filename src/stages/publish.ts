@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
+import { MANIFEST_FILE, RECORDING_FILE } from '../types/output-files.ts';
 
-export const MANIFEST_FILE = 'manifest.json';
-export const RECORDING_FILE = 'recording.mp4';
+export { MANIFEST_FILE, RECORDING_FILE };
 
 export interface Staging {
   outDir: string;

@@ -3,7 +3,7 @@
  * the media jumps forward in wall-clock time at the pause's position; with fill-pauses, pauses and
  * gaps between chunks become filler and media time equals wall-clock time.
  */
-import type { TimelineSegment } from '../adapters/ffmpeg/args.ts';
+import type { TimelineSegment } from '../types/timeline.ts';
 
 export interface TimelineChunk {
   index: number;

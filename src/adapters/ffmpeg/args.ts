@@ -1,4 +1,5 @@
 /** Pure builders of ffmpeg argument lists; the runner executes them. */
+import type { TimelineSegment } from '../../types/timeline.ts';
 
 const REPRODUCIBLE = ['-map_metadata', '-1', '-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact'];
 
@@ -54,9 +55,7 @@ export function keyframeThumbnailArgs(options: { inputFile: string; width: numbe
   ];
 }
 
-export type TimelineSegment =
-  | { kind: 'media'; input: number; fromSec: number; durationSec: number }
-  | { kind: 'filler'; durationSec: number };
+export type { TimelineSegment };
 
 export interface RenderProfile {
   width: number;

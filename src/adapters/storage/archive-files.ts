@@ -4,8 +4,7 @@ import { InvalidInputError } from '../../errors.ts';
 import { hashFile } from '../fs/hash.ts';
 import { parseDocument, parseJsonText } from '../../schemas/parse.ts';
 import { manifestSchema, type Manifest } from '../../schemas/manifest.ts';
-
-import { MANIFEST_FILE, RECORDING_FILE } from '../../stages/publish.ts';
+import { MANIFEST_FILE, RECORDING_FILE } from '../../types/output-files.ts';
 
 export { MANIFEST_FILE, RECORDING_FILE };
 

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { MANIFEST_FILE } from '../../stages/publish.ts';
+import { MANIFEST_FILE } from '../../types/output-files.ts';
 import { join } from 'node:path';
 import { InvalidInputError, UsageError } from '../../errors.ts';
 import { createLogger } from '../../logger.ts';
