@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../src/errors.ts';
 import { chunkMetadataSchema } from '../src/schemas/chunk-metadata.ts';
 import { parseDocument, parseEvents } from '../src/schemas/parse.ts';
-import { REPO_ROOT } from './helpers/cli.ts';
+import { errorLines, REPO_ROOT, runCli } from './helpers/cli.ts';
 
 const DIR = join(REPO_ROOT, 'fixtures', 'events');
 const files = readdirSync(DIR).filter((n) => n.endsWith('.json')).sort();
@@ -119,5 +121,39 @@ describe('unsafe ids', () => {
   it.each(safe)('%j is accepted', (id) => {
     expect(lineOf(() => parseDocument(chunkMetadataSchema, { ...meta, chunkDocumentId: id }, 'm.json'))).toBe('');
     expect(lineOf(() => parseEvents(eventWith(id), 'e.json'))).toBe('');
+  });
+});
+
+describe('acsrec process with the published forms', () => {
+  let scratch: string;
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'acsrec-published-'));
+  });
+  afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+  it('reads the REST spec CloudEvents example (specVersion) and goes on to fetching', async () => {
+    const result = await runCli(['process', join(DIR, 'cloudevents-rest-spec.json'), '--out', join(scratch, 'spec-out')], {
+      env: { ACS_CONNECTION_STRING: 'endpoint=http://127.0.0.1:9/;accesskey=dGVzdA==', ACS_ALLOWED_HOSTS: '' },
+    });
+    // the event parsed: what stops it is the download host, which is not allowed here (exit 5)
+    expect(result.code, result.stderr).toBe(5);
+    const lines = errorLines(result.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('storage.asm.skype.com');
+  });
+
+  it('processes a directory whose event.json is in the REST spec CloudEvents form', async () => {
+    const dir = join(scratch, 'cloud-dir');
+    await cp(join(REPO_ROOT, 'fixtures', 'three-chunks-with-pause'), dir, { recursive: true });
+    const sampleEvent = JSON.parse(await readFile(join(dir, 'event.json'), 'utf8'));
+    const event = read('cloudevents-rest-spec.json');
+    event.data.recordingStorageInfo = sampleEvent.data.recordingStorageInfo;
+    await writeFile(join(dir, 'event.json'), JSON.stringify(event));
+    const out = join(scratch, 'cloud-dir-out');
+    const result = await runCli(['process', dir, '--out', out, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const manifest = JSON.parse(result.stdout);
+    const byIndex = new Map(sampleEvent.data.recordingStorageInfo.recordingChunks.map((c: any) => [c.index, c.endReason]));
+    expect(manifest.chunks.map((c: any) => c.endReason)).toEqual(manifest.chunks.map((c: any) => byIndex.get(c.index)));
   });
 });
