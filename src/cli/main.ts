@@ -1,4 +1,5 @@
 import { exitCodeOf, PipelineError, UsageError } from '../errors.ts';
+import { stderrTerminal } from './terminal.ts';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: (argv: string[]) => Promise<number> }> }> = {
   process: { summary: 'post-process one recording (a chunk directory or an event file)', load: () => import('./commands/process.ts') },
@@ -40,6 +41,7 @@ try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   const line = error instanceof PipelineError ? error.toLine() : `internal error: ${(error as Error)?.stack ?? String(error)}`;
+  stderrTerminal.clearStatus();
   process.stderr.write(`acsrec: ${line.split('\n')[0]}\n`);
   if (!(error instanceof PipelineError) && process.env.ACSREC_DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
   process.exitCode = exitCodeOf(error);

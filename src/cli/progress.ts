@@ -1,18 +1,16 @@
-/** A one-line progress bar on a TTY; nothing elsewhere (logs carry the stages there). */
-export function createProgressBar(stream: NodeJS.WriteStream = process.stderr): { update(share: number, label: string): void; done(): void } {
-  if (!stream.isTTY) return { update() {}, done() {} };
-  let last = '';
+import { stderrTerminal, type StatusTerminal } from './terminal.ts';
+
+/** A one-line progress bar on a terminal; nothing elsewhere (the logs carry the stages there). */
+export function createProgressBar(terminal: StatusTerminal = stderrTerminal): { update(share: number, label: string): void; done(): void } {
   return {
     update(share, label) {
       const width = 30;
-      const filled = Math.round(Math.max(0, Math.min(1, share)) * width);
-      const line = `\r${label.padEnd(18)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.round(share * 100)).padStart(3)}%`;
-      if (line !== last) stream.write(line);
-      last = line;
+      const clamped = Math.max(0, Math.min(1, share));
+      const filled = Math.round(clamped * width);
+      terminal.setStatus(`${label.padEnd(18)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.round(clamped * 100)).padStart(3)}%`);
     },
     done() {
-      if (last) stream.write('\n');
-      last = '';
+      terminal.clearStatus();
     },
   };
 }

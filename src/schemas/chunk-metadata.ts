@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { documentIdSchema } from './safe-id.ts';
 
 /**
  * The `GET /recording/download/{documentId}/metadata` document.
@@ -36,7 +37,7 @@ export const chunkMetadataSchema = z
   .object({
     resourceId: z.string().nullish(),
     callId: z.string().min(1),
-    chunkDocumentId: z.string().min(1),
+    chunkDocumentId: documentIdSchema,
     chunkIndex: numberLike.pipe(z.number().int().nonnegative()),
     chunkStartTime: isoInstant,
     chunkDuration: numberLike.pipe(z.number().nonnegative()),

@@ -1,22 +1,23 @@
 import type { z } from 'zod';
-import { InvalidInputError, formatIssuePath } from '../errors.ts';
+import { InvalidInputError } from '../errors.ts';
+import { readableIssueMessages, schemaFailure } from './issues.ts';
 import {
   RECORDING_EVENT_TYPE,
-  eventEnvelopeSchema,
+  envelopeSchemaFor,
   idsFromSubject,
   recordingFileStatusDataSchema,
   type EventEnvelope,
   type RecordingEvent,
 } from './recording-event.ts';
 
-/** Parses an outside document; a failure names the file and the first failing field. */
-export function parseDocument<S extends z.ZodType>(schema: S, value: unknown, file: string): z.output<S> {
-  const result = schema.safeParse(value);
+/**
+ * Parses an outside document; a failure names the file and the first failing field. `at` is
+ * where `value` sits inside the file (e.g. `[0, 'data']`), so the field is named from its root.
+ */
+export function parseDocument<S extends z.ZodType>(schema: S, value: unknown, file: string, at: (string | number)[] = []): z.output<S> {
+  const result = schema.safeParse(value, { error: readableIssueMessages });
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: issue.message }));
-  const first = issues[0];
-  const field = first && first.path.length > 0 ? formatIssuePath(first.path) : undefined;
-  throw new InvalidInputError(first?.message ?? 'does not match the schema', { file, field, issues });
+  throw schemaFailure(result.error, file, at);
 }
 
 export function parseJsonText(text: string, file: string): unknown {
@@ -38,13 +39,13 @@ export function parseEvents(value: unknown, file: string): ParsedEvents {
   const items = Array.isArray(value) ? value : [value];
   const parsed: ParsedEvents = { recordings: [], others: [] };
   items.forEach((item, i) => {
-    const label = Array.isArray(value) ? `${file}[${i}]` : file;
-    const envelope = parseDocument(eventEnvelopeSchema, item, label);
+    const at = Array.isArray(value) ? [i] : [];
+    const envelope: EventEnvelope = parseDocument(envelopeSchemaFor(item), item, file, at);
     if (envelope.type !== RECORDING_EVENT_TYPE) {
       parsed.others.push(envelope);
       return;
     }
-    const data = parseDocument(recordingFileStatusDataSchema, envelope.data, `${label}: data`);
+    const data = parseDocument(recordingFileStatusDataSchema, envelope.data, file, [...at, 'data']);
     parsed.recordings.push({
       schema: envelope.schema,
       id: envelope.id,

@@ -61,7 +61,7 @@ describe('parseEvents', () => {
   });
 
   it.each([
-    ['no chunks', { ...eventGrid, data: { recordingStorageInfo: { recordingChunks: [] } } }, /event.json: data: recordingStorageInfo.recordingChunks/],
+    ['no chunks', { ...eventGrid, data: { recordingStorageInfo: { recordingChunks: [] } } }, /^event\.json: data\.recordingStorageInfo\.recordingChunks: /],
     ['a negative index', { ...eventGrid, data: { recordingStorageInfo: { recordingChunks: [{ documentId: 'd', index: -1 }] } } }, /recordingChunks\[0\]\.index/],
     ['a contentLocation that is not a URL', { ...eventGrid, data: { recordingStorageInfo: { recordingChunks: [{ documentId: 'd', index: 0, contentLocation: 'nope' }] } } }, /contentLocation/],
     ['no event type at all', { id: 'x', data: {} }, /event.json/],

@@ -77,7 +77,7 @@ describe('event parsing', () => {
     } catch (error) {
       line = (error as InvalidInputError).toLine();
     }
-    expect(line).toMatch(/^e\.json: data: recordingStorageInfo\.recordingChunks: Too small/);
+    expect(line).toMatch(/^e\.json: data\.recordingStorageInfo\.recordingChunks: Too small/);
   });
 });
 

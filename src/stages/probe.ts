@@ -21,7 +21,16 @@ export async function probeChunks(
   context: { expectVideo: ExpectedVideo; expectAudio: ExpectedAudio; signal?: AbortSignal },
 ): Promise<ProbeStageResult> {
   const queue = new PQueue({ concurrency: 4 });
-  const probes = await Promise.all(chunks.map((chunk) => queue.add(() => probeMp4(chunk.mediaFile), { signal: context.signal })));
+  // One check per task, not p-queue's `signal` option: that adds an abort listener per chunk to
+  // the one signal, and a dozen chunks trip Node's MaxListenersExceededWarning.
+  const probes = await Promise.all(
+    chunks.map((chunk) =>
+      queue.add(() => {
+        context.signal?.throwIfAborted();
+        return probeMp4(chunk.mediaFile);
+      }),
+    ),
+  );
   const probed = chunks.map((chunk, i) => ({ ...chunk, probe: probes[i] as Mp4Probe }));
   const checks: VerificationCheck[] = [];
   const warnings: string[] = [];

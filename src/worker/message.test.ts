@@ -41,6 +41,6 @@ describe('decodeQueueMessage', () => {
 
   it('names the failing field of a recording event', () => {
     const text = JSON.stringify({ ...eventGrid, data: { recordingStorageInfo: { recordingChunks: [] } } });
-    expect(() => decodeQueueMessage(text, 'm')).toThrow(expect.objectContaining({ file: 'm: data', field: 'recordingStorageInfo.recordingChunks' }));
+    expect(() => decodeQueueMessage(text, 'm')).toThrow(expect.objectContaining({ file: 'm', field: 'data.recordingStorageInfo.recordingChunks' }));
   });
 });

@@ -1,7 +1,7 @@
 import { UsageError } from '../../errors.ts';
-import { createLogger } from '../../logger.ts';
 import { startEmulator } from '../../emulator/server.ts';
 import { numberOption, parseCommandArgs } from '../args.ts';
+import { commandLogger, logFormatUsage, LOG_OPTIONS } from '../log-format.ts';
 
 export const EMULATE_USAGE = `Usage: acsrec emulate [options]
 
@@ -19,7 +19,8 @@ Options:
   --time-scale <x>                  one real second records x seconds (default 1)
   --fps <8|16>                      frame rate of recorded video (default 8)
   --retention-hours <h>             documents expire after this long, emulated clock (default 24)
-  --fault-rate <0..1>               share of download requests that fail like real ones (default 0)`;
+  --fault-rate <0..1>               share of download requests that fail like real ones (default 0)
+${logFormatUsage(36)}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(
@@ -36,6 +37,7 @@ export async function run(argv: string[]): Promise<number> {
       fps: { type: 'string' },
       'retention-hours': { type: 'string' },
       'fault-rate': { type: 'string' },
+      ...LOG_OPTIONS,
     },
     'emulate',
   );
@@ -59,7 +61,7 @@ export async function run(argv: string[]): Promise<number> {
   const fps = numberOption(values.fps as string | undefined, 'fps', { integer: true }) ?? 8;
   if (fps !== 8 && fps !== 16) throw new UsageError(`--fps: expected 8 or 16, got '${values.fps as string}'`);
 
-  const logger = createLogger({ fields: { component: 'emulator' } });
+  const logger = commandLogger(values['log-format'] as string | undefined, { fields: { component: 'emulator' } });
   const emulator = await startEmulator({
     host: (values.host as string | undefined) ?? '127.0.0.1',
     port: numberOption(values.port as string | undefined, 'port', { integer: true, min: 0, max: 65535 }) ?? 0,

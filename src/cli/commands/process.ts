@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
-import { createLogger } from '../../logger.ts';
 import type { Manifest } from '../../schemas/manifest.ts';
 import type { ProcessOptions } from '../../types/pipeline.ts';
 import { UsageError } from '../../errors.ts';
 import { parseCommandArgs } from '../args.ts';
+import { commandLogger, logFormatUsage, LOG_OPTIONS } from '../log-format.ts';
 import { PROCESSING_OPTIONS, processingSettingsFrom } from '../processing-options.ts';
 import { createProgressBar } from '../progress.ts';
 import { withShutdownSignal } from '../signals.ts';
@@ -24,7 +24,8 @@ Options:
   --force                      replace an existing output
   --json                       print the manifest to stdout when done
   --work-dir <dir>             where an event's chunks are downloaded (default: <out>.download)
-  --delete-source              after success, delete the chunks at the service (event input only)`;
+  --delete-source              after success, delete the chunks at the service (event input only)
+${logFormatUsage(31)}`;
 
 const OPTIONS = {
   out: { type: 'string' },
@@ -33,6 +34,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   'work-dir': { type: 'string' },
   'delete-source': { type: 'boolean' },
+  ...LOG_OPTIONS,
 } as const;
 
 export async function run(argv: string[]): Promise<number> {
@@ -47,7 +49,7 @@ export async function run(argv: string[]): Promise<number> {
   const inputStat = await stat(input).catch(() => null);
   if (!inputStat) throw new UsageError('input does not exist', { file: input });
 
-  const logger = createLogger();
+  const logger = commandLogger(values['log-format'], { textLevel: 'warn' });
   const bar = createProgressBar();
   return withShutdownSignal(async (signal) => {
     const options: ProcessOptions = {

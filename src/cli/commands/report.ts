@@ -2,11 +2,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { MANIFEST_FILE } from '../../types/output-files.ts';
 import { join } from 'node:path';
 import { InvalidInputError, UsageError } from '../../errors.ts';
-import { createLogger } from '../../logger.ts';
 import { manifestSchema } from '../../schemas/manifest.ts';
 import { parseDocument, parseJsonText } from '../../schemas/parse.ts';
 import { writeReport } from '../../stages/report.ts';
 import { parseCommandArgs } from '../args.ts';
+import { commandLogger } from '../log-format.ts';
 
 const HELP = `Usage: acsrec report <out-dir>
 
@@ -29,7 +29,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new InvalidInputError(error.code === 'ENOENT' ? 'missing (run acsrec process first)' : `unreadable (${error.code ?? error.message})`, { file: manifestFile });
   });
   const manifest = parseDocument(manifestSchema, parseJsonText(text, manifestFile), manifestFile);
-  const { file } = await writeReport({ outDir, manifest }, { logger: createLogger() });
+  const { file } = await writeReport({ outDir, manifest }, { logger: commandLogger(undefined, { textLevel: 'warn' }) });
   process.stdout.write(`${file}\n`);
   return 0;
 }

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../../errors.ts';
-import { createLogger } from '../../logger.ts';
 import { BlobArchive } from '../../adapters/storage/blob-archive.ts';
 import { DirectoryArchive } from '../../adapters/storage/directory-archive.ts';
 import { processEvent } from '../../../pipelines/process-event.ts';
@@ -13,6 +12,7 @@ import { startHealthServer } from '../../worker/health-server.ts';
 import { createRecordingJob, type ProcessEventFunction } from '../../worker/recording-job.ts';
 import { Worker } from '../../worker/worker.ts';
 import { numberOption, parseCommandArgs } from '../args.ts';
+import { commandLogger, logFormatUsage, LOG_OPTIONS } from '../log-format.ts';
 import { PROCESSING_OPTIONS, processingSettingsFrom } from '../processing-options.ts';
 
 export const WORKER_USAGE = `Usage: acsrec worker [options]
@@ -36,6 +36,7 @@ Options (environment fallback in brackets):
   --max-job-disk <MB>             stop a job whose temporary files grow beyond this (default: no limit)
   --thumbnail-interval, --thumbnail-width, --expect-video, --expect-audio, --fill-pauses,
   --allow-gaps                    as for 'acsrec process'
+${logFormatUsage(34)}
 ACS_CONNECTION_STRING (endpoint=...;accesskey=...) signs the downloads.`;
 
 const OPTIONS = {
@@ -53,6 +54,7 @@ const OPTIONS = {
   'work-dir': { type: 'string' },
   'max-job-disk': { type: 'string' },
   ...PROCESSING_OPTIONS,
+  ...LOG_OPTIONS,
 } as const;
 
 /** Test suites swap the processing (not the queue, archive or worker) for a fast stand-in. */
@@ -97,7 +99,7 @@ export async function run(argv: string[]): Promise<number> {
   const maxJobDiskMb = numberOption(values['max-job-disk'], 'max-job-disk', { min: 1 });
   const processOptions = processingSettingsFrom(values);
 
-  const logger = createLogger({ fields: { component: 'worker', pid: process.pid } });
+  const logger = commandLogger(values['log-format'], { fields: { component: 'worker', pid: process.pid } });
   let service: QueueServiceClient;
   let archive: RecordingArchive;
   try {
