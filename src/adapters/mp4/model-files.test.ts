@@ -1,0 +1,87 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ffprobe } from '../../../test/helpers/ffprobe-packets.ts';
+import { rewriteBoxes, stcoToCo64 } from '../../../test/helpers/mp4-boxes.ts';
+import { variants } from '../../../test/helpers/mp4-variants.ts';
+import { InvalidInputError } from '../../errors.ts';
+import { readMp4Model } from './model.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'mp4-model-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, bytes: Buffer): string {
+  const file = join(dir, name);
+  writeFileSync(file, bytes);
+  return file;
+}
+
+/** The start and size of the first top-level box of a type. */
+function topLevel(bytes: Buffer, type: string): { start: number; size: number } {
+  for (let at = 0; at < bytes.length; at += bytes.readUInt32BE(at)) {
+    if (bytes.toString('latin1', at + 4, at + 8) === type) return { start: at, size: bytes.readUInt32BE(at) };
+  }
+  throw new Error(`no ${type}`);
+}
+
+describe('co64', () => {
+  it('reads 64-bit chunk offsets as the 32-bit ones they replace, as ffprobe does', async () => {
+    const original = readFileSync(variants.moovAtEnd());
+    const moov = topLevel(original, 'moov');
+    const patched = Buffer.concat([original.subarray(0, moov.start), rewriteBoxes(original.subarray(moov.start, moov.start + moov.size), stcoToCo64)]);
+    expect(patched.includes('co64')).toBe(true);
+    expect(patched.includes('stco')).toBe(false);
+    const file = write('co64.mp4', patched);
+    const [before, after] = [await readMp4Model(variants.moovAtEnd()), await readMp4Model(file)];
+    const probed = ffprobe(file, { ignoreEditList: true });
+    for (const [i, track] of after.tracks.entries()) {
+      expect(Array.from(track.samples.offsets)).toEqual(Array.from(before.tracks[i].samples.offsets));
+      expect(Array.from(track.samples.offsets)).toEqual(probed.get(track.id)!.packets.map((p) => p.pos));
+    }
+  });
+});
+
+describe('files that are not a readable MP4', () => {
+  const good = () => readFileSync(variants.faststart());
+  const cases: [string, () => Buffer, string][] = [
+    ['empty', () => Buffer.alloc(0), 'the media file is empty'],
+    ['binary garbage', () => Buffer.alloc(64, 0xff), 'no MP4 box at byte 0'],
+    ['no ftyp first', () => good().subarray(topLevel(good(), 'moov').start), "it starts with 'moov', not 'ftyp'"],
+    ['cut short', () => good().subarray(0, good().length - 1000), 'truncated'],
+    ['stray bytes at the end', () => Buffer.concat([good(), Buffer.from([1, 2, 3])]), '3 stray bytes after the last box'],
+    [
+      'no moov',
+      () => {
+        const bytes = good();
+        const moov = topLevel(bytes, 'moov');
+        return Buffer.concat([bytes.subarray(0, moov.start), bytes.subarray(moov.start + moov.size)]);
+      },
+      'no moov box',
+    ],
+    [
+      'samples past the end (mdat cut and its size mended)',
+      () => {
+        const bytes = Buffer.from(good());
+        const mdat = topLevel(bytes, 'mdat');
+        const cut = bytes.subarray(0, mdat.start + 5000);
+        cut.writeUInt32BE(5000, mdat.start);
+        return cut;
+      },
+      'but the file has',
+    ],
+  ];
+  it.each(cases)('%s', async (name, make, message) => {
+    const file = write(`${name.replace(/\W+/g, '-')}.mp4`, make());
+    const error = await readMp4Model(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).file).toBe(file);
+    expect((error as Error).message).toContain(message);
+  });
+
+  it('names a missing file', async () => {
+    const error = await readMp4Model(join(dir, 'absent.mp4')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as Error).message).toContain('ENOENT');
+  });
+});
