@@ -14,8 +14,17 @@ export function fullBox(type: string, version: number, flags: number, ...payload
 }
 
 export function u32(...values: number[]): Buffer {
+  return u32List(values);
+}
+
+/** u32 for tables too long to spread into arguments. */
+export function u32List(values: ArrayLike<number>): Buffer {
   const b = Buffer.alloc(values.length * 4);
-  values.forEach((v, i) => (v < 0 ? b.writeInt32BE(v, i * 4) : b.writeUInt32BE(v, i * 4)));
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < 0) b.writeInt32BE(v, i * 4);
+    else b.writeUInt32BE(v, i * 4);
+  }
   return b;
 }
 

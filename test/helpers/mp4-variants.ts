@@ -12,7 +12,8 @@ function cached(name: string, make: (out: string) => void): string {
   mkdirSync(CACHE, { recursive: true });
   const file = join(CACHE, name);
   if (existsSync(file)) return file;
-  const partial = `${file}.partial.mp4`;
+  // Test files run in parallel and may make the same variant: each writes its own partial file.
+  const partial = `${file}.${process.pid}-${Math.random().toString(36).slice(2)}.partial`;
   make(partial);
   renameSync(partial, file);
   return file;
@@ -46,11 +47,12 @@ export const variants = {
     ffmpegVariant('fragmented-base-offset.mp4', [...video(2), ...audio(2)], [...x264('-bf', '0'), '-c:a', 'aac', '-movflags', 'frag_keyframe+empty_moov']),
   /** Samples in the moov and then in fragments. */
   fragmentedWithMoovSamples: () => ffmpegVariant('fragmented-moov-samples.mp4', [...video(2), ...audio(2)], [...x264('-bf', '0'), '-c:a', 'aac', '-movflags', 'frag_keyframe']),
-  gstreamer: (muxer: 'mp4mux' | 'qtmux') =>
-    cached(`gst-${muxer}.mp4`, (out) =>
+  /** x264enc (B-frames by default) and avenc_aac into GStreamer's muxer; `fragmentMs` makes it fragmented. */
+  gstreamer: (muxer: 'mp4mux' | 'qtmux', fragmentMs = 0) =>
+    cached(`gst-${muxer}${fragmentMs ? `-fragments-${fragmentMs}` : ''}.mp4`, (out) =>
       run('gst-launch-1.0', [
         '-q',
-        ...`videotestsrc num-buffers=50 ! video/x-raw,width=160,height=96,framerate=25/1 ! x264enc key-int-max=12 ! ${muxer} name=mux ! filesink location=${out}`.split(' '),
+        ...`videotestsrc num-buffers=50 ! video/x-raw,width=160,height=96,framerate=25/1 ! x264enc key-int-max=12 ! ${muxer} fragment-duration=${fragmentMs} name=mux ! filesink location=${out}`.split(' '),
         ...'audiotestsrc num-buffers=94 samplesperbuffer=1024 ! audio/x-raw,rate=48000,channels=1 ! audioconvert ! avenc_aac ! aacparse ! mux.'.split(' '),
       ]),
     ),

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ffprobe } from '../../../test/helpers/ffprobe-packets.ts';
+import { bigMoovFile } from '../../../test/helpers/big-moov.ts';
 import { rewriteBoxes, stcoToCo64 } from '../../../test/helpers/mp4-boxes.ts';
 import { variants } from '../../../test/helpers/mp4-variants.ts';
 import { InvalidInputError } from '../../errors.ts';
@@ -39,6 +40,33 @@ describe('co64', () => {
       expect(Array.from(track.samples.offsets)).toEqual(Array.from(before.tracks[i].samples.offsets));
       expect(Array.from(track.samples.offsets)).toEqual(probed.get(track.id)!.packets.map((p) => p.pos));
     }
+  });
+});
+
+describe('a four-hour moov (tables only)', () => {
+  it('reads 230k B-frame video and 225k audio samples into typed arrays', async () => {
+    const source = await readMp4Model(variants.faststart());
+    const [video, audio] = [source.tracks.find((t) => t.kind === 'video')!, source.tracks.find((t) => t.kind === 'audio')!];
+    const ftyp = readFileSync(source.file).subarray(0, source.boxes[0].size);
+    const bytes = bigMoovFile(
+      [
+        { raw: video.raw, count: 230_400, duration: 512, perChunk: 16, bframes: true, gop: 48 },
+        { raw: audio.raw, count: 225_000, duration: 1024, perChunk: 47, bframes: false, gop: 0 },
+      ],
+      ftyp,
+    );
+    const model = await readMp4Model(write('four-hours.mp4', bytes));
+    const [v, a] = model.tracks;
+    expect([v.samples.count, a.samples.count]).toEqual([230_400, 225_000]);
+    expect(v.samples.dts).toBeInstanceOf(Float64Array);
+    const mdatPayload = ftyp.length + 8;
+    expect(v.samples.offsets[230_399]).toBe(mdatPayload + 230_399);
+    expect(a.samples.offsets[0]).toBe(mdatPayload + 230_400);
+    expect(a.samples.offsets[224_999]).toBe(mdatPayload + 230_400 + 224_999);
+    expect(Array.from(v.samples.compositionOffsets.subarray(30_000, 30_006))).toEqual([2, 0, 1, 2, 0, 1].map((k) => k * 512));
+    expect(v.samples.sync.reduce((n, s) => n + s, 0)).toBe(230_400 / 48);
+    expect(a.samples.sync.every((s) => s === 1)).toBe(true);
+    expect(v.presentation.durationSec).toBe((230_400 * 512) / 12800);
   });
 });
 

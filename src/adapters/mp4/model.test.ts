@@ -22,6 +22,7 @@ const files: [string, () => string][] = [
   ['fragmented after samples in the moov', variants.fragmentedWithMoovSamples],
   ['GStreamer mp4mux', () => variants.gstreamer('mp4mux')],
   ['GStreamer qtmux', () => variants.gstreamer('qtmux')],
+  ['GStreamer mp4mux, fragmented', () => variants.gstreamer('mp4mux', 500)],
 ];
 
 function cts(track: Mp4Track, i: number): number {
