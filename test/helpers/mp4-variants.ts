@@ -41,6 +41,7 @@ export const variants = {
     ffmpegVariant(`timescale-${ts}-${fps}.mp4`, [...video(2, fps), ...audio(2)], [...x264('-preset', 'veryfast', '-profile:v', 'high'), '-c:a', 'aac', '-video_track_timescale', String(ts)]),
   audioLate: () => ffmpegVariant('audio-late.mp4', [...video(2), '-itsoffset', '0.25', ...audio(1.75)], [...x264('-bf', '0'), '-c:a', 'aac']),
   unequal: () => ffmpegVariant('unequal.mp4', [...video(2), ...audio(2.45)], [...x264('-bf', '0'), '-c:a', 'aac']),
+  hevc: () => ffmpegVariant('hevc.mp4', [...video(1), ...audio(1)], ['-c:v', 'libx265', '-x265-params', 'log-level=error', '-tag:v', 'hvc1', '-pix_fmt', 'yuv420p', '-c:a', 'aac']),
   fragmented: () =>
     ffmpegVariant('fragmented.mp4', [...video(2), ...audio(2)], [...x264('-preset', 'veryfast', '-profile:v', 'high'), '-c:a', 'aac', '-movflags', 'frag_keyframe+empty_moov+default_base_moof']),
   fragmentedBaseOffset: () =>

@@ -1,10 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createFile, MP4BoxBuffer } from 'mp4box';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ffprobe } from '../../../test/helpers/ffprobe-packets.ts';
 import { bigMoovFile } from '../../../test/helpers/big-moov.ts';
-import { rewriteBoxes, stcoToCo64 } from '../../../test/helpers/mp4-boxes.ts';
+import { fullBox, rewriteBoxes, stcoToCo64, u32, u32List } from '../../../test/helpers/mp4-boxes.ts';
 import { variants } from '../../../test/helpers/mp4-variants.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { readMp4Model } from './model.ts';
@@ -40,6 +41,44 @@ describe('co64', () => {
       expect(Array.from(track.samples.offsets)).toEqual(Array.from(before.tracks[i].samples.offsets));
       expect(Array.from(track.samples.offsets)).toEqual(probed.get(track.id)!.packets.map((p) => p.pos));
     }
+  });
+});
+
+/** The first track's stsd gets a second (copied) entry; its stsc sends every chunk after the first to it. */
+function withTwoDescriptions(moov: Buffer): Buffer {
+  const done = new Set<string>();
+  return rewriteBoxes(moov, (type, whole) => {
+    if ((type !== 'stsd' && type !== 'stsc') || done.has(type)) return null;
+    done.add(type);
+    if (type === 'stsd') {
+      const entry = whole.subarray(16);
+      return fullBox('stsd', 0, 0, u32(2), entry, entry);
+    }
+    const runs = whole.readUInt32BE(12);
+    const table = Array.from({ length: runs * 3 }, (_, k) => whole.readUInt32BE(16 + k * 4));
+    const [first, perChunk] = [table.slice(0, 3), table[1]];
+    const rest = table.slice(3).map((v, k) => (k % 3 === 2 ? 2 : v));
+    if (rest.length === 0 || rest[0] !== 2) rest.unshift(2, perChunk, 2);
+    return fullBox('stsc', 0, 0, u32((3 + rest.length) / 3), u32List([...first, ...rest]));
+  });
+}
+
+describe('several sample descriptions', () => {
+  it('gives each sample its stsc description index, as mp4box.js does, and reads both entries', async () => {
+    const original = readFileSync(variants.moovAtEnd());
+    const moov = topLevel(original, 'moov');
+    const file = write('two-descriptions.mp4', Buffer.concat([original.subarray(0, moov.start), withTwoDescriptions(original.subarray(moov.start, moov.start + moov.size))]));
+    const model = await readMp4Model(file);
+    const video = model.tracks[0];
+    expect(video.descriptions.map((d) => d.fourcc)).toEqual(['avc1', 'avc1']);
+    const bytes = readFileSync(file);
+    const iso = createFile();
+    iso.appendBuffer(MP4BoxBuffer.fromArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), 0));
+    iso.flush();
+    const reference = iso.moov.traks[0].samples;
+    expect(Array.from(video.samples.descriptionIndex)).toEqual(reference.map((s) => s.description_index + 1));
+    expect(new Set(video.samples.descriptionIndex)).toEqual(new Set([1, 2]));
+    expect(Array.from(video.samples.offsets)).toEqual(reference.map((s) => s.offset));
   });
 });
 

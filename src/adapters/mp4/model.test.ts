@@ -23,6 +23,7 @@ const files: [string, () => string][] = [
   ['GStreamer mp4mux', () => variants.gstreamer('mp4mux')],
   ['GStreamer qtmux', () => variants.gstreamer('qtmux')],
   ['GStreamer mp4mux, fragmented', () => variants.gstreamer('mp4mux', 500)],
+  ['HEVC (x265, hvc1)', variants.hevc],
 ];
 
 function cts(track: Mp4Track, i: number): number {
@@ -147,6 +148,14 @@ describe('model fields', () => {
     expect(audio).toMatchObject({ kind: 'audio', codec: 'mp4a.40.2', sampleRate: 48000, channels: 1, samplesPerFrame: 1024 });
     // AAC-LC (2), 48 kHz (index 3), mono: 00010 0011 0001 000
     expect(audio.kind === 'audio' && audio.audioSpecificConfig).toMatch(/^1188/);
+  });
+
+  it('reads an HEVC description: codec string and parameter sets (VPS, SPS, PPS)', async () => {
+    const model = await readMp4Model(variants.hevc());
+    const video = model.tracks.find((t) => t.kind === 'video')!.descriptions[0];
+    expect(video).toMatchObject({ kind: 'video', fourcc: 'hvc1', codec: expect.stringMatching(/^hvc1\.1\./), width: 160, height: 96, nalLengthSize: 4 });
+    // NAL unit types (bits 1-6 of the first byte): VPS 32, SPS 33, PPS 34 (x265 adds an SEI, 39, to hvcC).
+    expect(video.kind === 'video' && video.parameterSets.map((p) => (p[0] >> 1) & 0x3f).slice(0, 3)).toEqual([32, 33, 34]);
   });
 
   it('reads the AudioSpecificConfig of a QuickTime sound description (GStreamer qtmux)', async () => {

@@ -22,7 +22,7 @@ interface ParsedEntry {
   channel_count?: number;
   samplerate?: number;
   avcC?: { lengthSizeMinusOne: number; SPS: { data: Uint8Array }[]; PPS: { data: Uint8Array }[] };
-  hvcC?: { lengthSizeMinusOne: number; nalu_arrays: { nalus: { data: Uint8Array }[] }[] };
+  hvcC?: { lengthSizeMinusOne: number; nalu_arrays: { data: Uint8Array }[][] };
   esds?: { esd: { descs: { tag: number; descs?: { tag: number; data?: Uint8Array }[] }[] } };
   getCodec?: () => string;
 }
@@ -47,11 +47,17 @@ function parseWithMp4box(stsdHeader: Buffer, raw: Uint8Array): ParsedEntry {
   const single = Buffer.concat([stsdHeader, raw]);
   single.writeUInt32BE(single.length, 0);
   single.writeUInt32BE(1, 12);
-  const iso = createFile();
-  iso.appendBuffer(MP4BoxBuffer.fromArrayBuffer(single.buffer.slice(single.byteOffset, single.byteOffset + single.length), 0));
-  iso.flush();
-  const box = iso.boxes.find((b) => b.type === 'stsd') as unknown as { entries?: ParsedEntry[] } | undefined;
-  return box?.entries?.[0] ?? { type: Buffer.from(raw).toString('latin1', 4, 8), start: 0, size: raw.length };
+  const unknown = { type: Buffer.from(raw).toString('latin1', 4, 8), start: 0, size: raw.length };
+  try {
+    const iso = createFile();
+    iso.appendBuffer(MP4BoxBuffer.fromArrayBuffer(single.buffer.slice(single.byteOffset, single.byteOffset + single.length), 0));
+    iso.flush();
+    const box = iso.boxes.find((b) => b.type === 'stsd') as unknown as { entries?: ParsedEntry[] } | undefined;
+    return box?.entries?.[0] ?? unknown;
+  } catch {
+    // An entry mp4box.js cannot parse is kept as it is: its bytes still describe the samples.
+    return unknown;
+  }
 }
 
 function quickTimeSound(entry: Buffer, raw: Uint8Array): AudioDescription {
@@ -91,7 +97,7 @@ function describe(entry: ParsedEntry, raw: Uint8Array, kind: 'video' | 'audio' |
   if (kind === 'video' && entry.width !== undefined) {
     const parameterSets = entry.avcC
       ? [...entry.avcC.SPS, ...entry.avcC.PPS].map((p) => Buffer.from(p.data))
-      : (entry.hvcC?.nalu_arrays.flatMap((a) => a.nalus.map((n) => Buffer.from(n.data))) ?? []);
+      : (entry.hvcC?.nalu_arrays.flatMap((a) => Array.from(a, (n) => Buffer.from(n.data))) ?? []);
     const lengthSizeMinusOne = entry.avcC?.lengthSizeMinusOne ?? entry.hvcC?.lengthSizeMinusOne ?? 3;
     return { kind: 'video', fourcc: entry.type, codec, width: entry.width, height: entry.height ?? 0, nalLengthSize: lengthSizeMinusOne + 1, parameterSets, raw };
   }
