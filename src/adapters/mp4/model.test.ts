@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createFile, MP4BoxBuffer } from 'mp4box';
 import { describe, expect, it } from 'vitest';
 import { ffprobe } from '../../../test/helpers/ffprobe-packets.ts';
-import { variants } from '../../../test/helpers/mp4-variants.ts';
+import { FFPROBE, variants } from '../../../test/helpers/mp4-variants.ts';
 import type { Mp4Track } from '../../types/mp4.ts';
 import { readMp4Model } from './model.ts';
 import { presentationTimeSec } from './presentation.ts';
@@ -60,6 +61,7 @@ describe('readMp4Model against ffprobe', () => {
       const tick = 1 / track.timescale;
       expect(track.presentation.startSec, `track ${track.id} start`).toBeCloseTo(stream.startSec, 5);
       expect(Math.abs(track.presentation.durationSec - stream.durationSec), `track ${track.id} duration`).toBeLessThanOrEqual(tick + 1e-6);
+      expect(Math.abs(track.presentation.endSec - stream.startSec - stream.durationSec), `track ${track.id} end`).toBeLessThanOrEqual(tick + 1e-6);
       // ffmpeg keeps the samples an edit hides (AAC priming) flagged discard; the rest carry presentation times.
       const shown = stream.packets.map((p, i) => ({ p, i })).filter(({ p }) => !p.discard);
       for (const { p, i } of shown) {
@@ -129,6 +131,8 @@ describe('model fields', () => {
     const bytes = readFileSync(file);
     const model = await readMp4Model(file);
     expect(model.moovBeforeMdat).toBe(false);
+    const format = JSON.parse(spawnSync(FFPROBE, ['-v', 'error', '-show_format', '-of', 'json', file], { encoding: 'utf8' }).stdout).format.tags;
+    expect(model.ftyp).toEqual({ majorBrand: format.major_brand, minorVersion: Number(format.minor_version), compatibleBrands: format.compatible_brands.match(/.{4}/g) });
     expect(model.fragmented).toBe(false);
     const mdat = bytes.indexOf('mdat') - 4;
     expect(model.mediaData).toEqual([{ start: mdat + 8, end: mdat + bytes.readUInt32BE(mdat) }]);
