@@ -57,7 +57,7 @@ export function fullBox(buf: Buffer, box: BoxSpan): { version: number; flags: nu
 
 /** Throws unless buf[from, from + bytes) lies inside the box. */
 export function need(box: BoxSpan, from: number, bytes: number): void {
-  if (from + bytes > box.end) throw new MalformedBoxError(`box '${box.type}' ends before its ${bytes > 0 ? 'tables' : 'fields'} do`);
+  if (from + bytes > box.end) throw new MalformedBoxError(`box '${box.type}' is shorter than its fields and tables say`);
 }
 
 export function bytesOf(buf: Buffer, box: BoxSpan | undefined): Uint8Array | null {

@@ -24,6 +24,7 @@ const cases: [string, SampleTable, EditEntry[], { startSec: number; endSec: numb
   ['an empty edit delays the track', samples(10, 100), [edit(25, -1), edit(100, 0)], { startSec: 0.25, endSec: 1.25, durationSec: 1 }],
   ['the edit is clipped to what the media holds', samples(10, 100), [edit(500, 0)], { startSec: 0, endSec: 1, durationSec: 1 }],
   ['segment_duration 0: the rest of the media', samples(10, 100), [edit(0, 300)], { startSec: 0, endSec: 0.7, durationSec: 0.7 }],
+  ['an edit longer than its media: the next entry still starts where the edit ends', samples(10, 100), [edit(50, 800), edit(30, 0)], { startSec: 0, endSec: 0.8, durationSec: 0.5 }],
   ['several entries with a pause between', samples(10, 100), [edit(30, 0), edit(50, -1), edit(20, 500)], { startSec: 0, endSec: 1, durationSec: 0.5 }],
 ];
 

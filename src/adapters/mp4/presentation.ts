@@ -37,14 +37,15 @@ export function applyEdits(params: { samples: SampleTable; edits: EditEntry[]; t
       atSec += lengthSec;
       continue;
     }
-    const wanted = edit.segmentDuration === 0 ? Infinity : edit.segmentDuration * tick;
     const available = media.end - edit.mediaTime;
-    const length = Math.abs(wanted - available) <= tick ? available : Math.min(wanted, available);
+    const exact = edit.segmentDuration === 0 || Math.abs(edit.segmentDuration * tick - available) <= tick;
+    const length = exact ? available : Math.min(edit.segmentDuration * tick, available);
     const lead = Math.max(0, media.start - edit.mediaTime);
     const mediaStart = edit.mediaTime + lead;
     const mediaEnd = edit.mediaTime + length;
     if (mediaEnd > mediaStart) spans.push({ atSec: atSec + lead / timescale, mediaStart, mediaEnd });
-    atSec += edit.segmentDuration === 0 || length === available ? Math.max(length, 0) / timescale : lengthSec;
+    // The next entry starts where this one ends in the movie, even where the media ran out before.
+    atSec += exact ? Math.max(length, 0) / timescale : lengthSec;
   }
   if (spans.length === 0) return { startSec: atSec, endSec: atSec, durationSec: 0, spans };
   const last = spans[spans.length - 1];

@@ -39,7 +39,7 @@ export function readSampleDescriptions(stsd: Uint8Array, kind: 'video' | 'audio'
     const raw = stsd.slice(span.start, span.end);
     const entry = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     if (kind === 'audio' && entry.length >= 36 && entry.readUInt16BE(16) !== 0) return quickTimeSound(entry, raw);
-    return describe(parseWithMp4box(buf.subarray(0, 16), raw), raw, kind);
+    return describeEntry(parseWithMp4box(buf.subarray(0, 16), raw), raw, kind);
   });
 }
 
@@ -92,7 +92,7 @@ function audioDescription(params: { fourcc: string; codec?: string; objectTypeIn
   };
 }
 
-function describe(entry: ParsedEntry, raw: Uint8Array, kind: 'video' | 'audio' | 'other'): SampleDescription {
+function describeEntry(entry: ParsedEntry, raw: Uint8Array, kind: 'video' | 'audio' | 'other'): SampleDescription {
   const codec = safeCodec(entry);
   if (kind === 'video' && entry.width !== undefined) {
     const parameterSets = entry.avcC
