@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Mp4Probe } from '../adapters/mp4/probe.ts';
+import type { Mp4Probe } from '../types/probe.ts';
 import { PipelineError } from '../errors.ts';
 import { manifestSchema, type Manifest, type VerificationReport } from '../schemas/manifest.ts';
 import type { RecordingTimeline } from '../timeline/recording-timeline.ts';

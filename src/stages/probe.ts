@@ -1,6 +1,7 @@
 import PQueue from 'p-queue';
 import { basename } from 'node:path';
-import { probeMp4, type Mp4Probe } from '../adapters/mp4/probe.ts';
+import { probeMp4 } from '../adapters/mp4/probe.ts';
+import type { Mp4Probe } from '../types/probe.ts';
 import type { VerificationCheck } from '../schemas/manifest.ts';
 import type { DiscoveredChunk, ProbedChunk } from '../types/chunk.ts';
 import type { ExpectedAudio, ExpectedVideo } from '../types/pipeline.ts';

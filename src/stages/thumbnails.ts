@@ -4,7 +4,7 @@ import { keyframeThumbnailArgs } from '../adapters/ffmpeg/args.ts';
 import { runFfmpeg } from '../adapters/ffmpeg/runner.ts';
 import { spriteLayout, writeThumbnailJpeg } from '../adapters/images/thumbnail-images.ts';
 import { readKeyframesAnnexB, syncSampleAt } from '../adapters/mp4/keyframes.ts';
-import type { VideoTrackProbe } from '../adapters/mp4/probe.ts';
+import type { VideoTrackProbe } from '../types/probe.ts';
 import { FfmpegError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { thumbnailVtt } from '../timeline/webvtt.ts';

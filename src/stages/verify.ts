@@ -1,4 +1,4 @@
-import type { Mp4Probe } from '../adapters/mp4/probe.ts';
+import type { Mp4Probe } from '../types/probe.ts';
 import { VerificationError } from '../errors.ts';
 import type { VerificationCheck, VerificationReport } from '../schemas/manifest.ts';
 import type { ExpectedAudio, ExpectedVideo } from '../types/pipeline.ts';

@@ -1,4 +1,4 @@
-import type { Mp4Probe } from '../adapters/mp4/probe.ts';
+import type { Mp4Probe } from './probe.ts';
 import type { ChunkMetadata } from '../schemas/chunk-metadata.ts';
 import type { RecordingChunkRef, RecordingEvent } from '../schemas/recording-event.ts';
 

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { parseAudioSpecificConfig } from './probe.ts';
+import { parseAudioSpecificConfig } from './sample-descriptions.ts';
 
 const SAMPLE_RATE_INDEX = new Map([96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350].map((r, i) => [r, i]));
 

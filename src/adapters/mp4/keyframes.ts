@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import type { SyncSample } from './probe.ts';
+import type { SyncSample } from '../../types/probe.ts';
 
 const START_CODE = Buffer.from([0, 0, 0, 1]);
 

@@ -1,11 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
+import type { TopLevelBox } from '../../types/mp4.ts';
 
-export interface TopLevelBox {
-  type: string;
-  start: number;
-  size: number;
-  headerSize: number;
-}
+export type { TopLevelBox };
 
 export type BoxWalkResult = { ok: true; boxes: TopLevelBox[] } | { ok: false; reason: string; boxes: TopLevelBox[] };
 

@@ -1,0 +1,146 @@
+import type { SampleTable } from '../../types/mp4.ts';
+import { findChild, fullBox, MalformedBoxError, need, type BoxSpan } from './boxes.ts';
+
+export function emptySampleTable(count = 0): SampleTable {
+  return {
+    count,
+    dts: new Float64Array(count),
+    durations: new Float64Array(count),
+    compositionOffsets: new Int32Array(count),
+    offsets: new Float64Array(count),
+    sizes: new Uint32Array(count),
+    sync: new Uint8Array(count),
+    descriptionIndex: new Uint16Array(count),
+  };
+}
+
+/**
+ * Reads stsz/stz2, stsc, stco/co64, stts, ctts and stss of an stbl box into typed arrays, as the
+ * spec defines them (ISO/IEC 14496-12 8.6-8.7): sample i lasts stts's delta for i, a missing stss
+ * makes every sample a sync sample, ctts v1 offsets are signed (read signed for v0 too, as ffmpeg does).
+ */
+export function readSampleTables(buf: Buffer, stbl: BoxSpan): SampleTable {
+  const child = (type: string) => findChild(buf, stbl, type);
+  const sizes = readSizes(buf, child('stsz') ?? child('stz2'));
+  const count = sizes.length;
+  const table = emptySampleTable(count);
+  table.sizes.set(sizes);
+  if (count === 0) return table;
+
+  const chunkOffsets = readChunkOffsets(buf, child('stco') ?? child('co64'));
+  const stsc = child('stsc');
+  if (!stsc) throw new MalformedBoxError('the sample table has samples but no stsc');
+  const { fields: scFields } = fullBox(buf, stsc);
+  const runs = buf.readUInt32BE(scFields);
+  need(stsc, scFields + 4, runs * 12);
+  let sample = 0;
+  for (let run = 0; run < runs && sample < count; run++) {
+    const at = scFields + 4 + run * 12;
+    const firstChunk = buf.readUInt32BE(at);
+    const perChunk = buf.readUInt32BE(at + 4);
+    const description = buf.readUInt32BE(at + 8);
+    const lastChunk = run + 1 < runs ? buf.readUInt32BE(at + 12) - 1 : chunkOffsets.length;
+    for (let chunk = firstChunk; chunk <= lastChunk && sample < count; chunk++) {
+      if (chunk < 1 || chunk > chunkOffsets.length) throw new MalformedBoxError(`stsc names chunk ${chunk} but the chunk offset table has ${chunkOffsets.length}`);
+      let offset = chunkOffsets[chunk - 1];
+      for (let k = 0; k < perChunk && sample < count; k++, sample++) {
+        table.offsets[sample] = offset;
+        table.descriptionIndex[sample] = description;
+        offset += sizes[sample];
+      }
+    }
+  }
+  if (sample < count) throw new MalformedBoxError(`stsc and the chunk offsets place ${sample} of ${count} samples`);
+
+  readDurations(buf, child('stts'), table);
+  const ctts = child('ctts');
+  if (ctts) readCompositionOffsets(buf, ctts, table);
+  const stss = child('stss');
+  if (stss) readSyncSamples(buf, stss, table);
+  else table.sync.fill(1);
+  return table;
+}
+
+function readSizes(buf: Buffer, box: BoxSpan | undefined): Uint32Array {
+  if (!box) return new Uint32Array(0);
+  const { fields } = fullBox(buf, box);
+  need(box, fields, 8);
+  const count = buf.readUInt32BE(fields + 4);
+  const sizes = new Uint32Array(count);
+  if (box.type === 'stsz') {
+    const constant = buf.readUInt32BE(fields);
+    if (constant) return sizes.fill(constant);
+    need(box, fields + 8, count * 4);
+    for (let i = 0; i < count; i++) sizes[i] = buf.readUInt32BE(fields + 8 + i * 4);
+    return sizes;
+  }
+  const fieldSize = buf[fields + 3];
+  need(box, fields + 8, Math.ceil((count * fieldSize) / 8));
+  for (let i = 0; i < count; i++) {
+    if (fieldSize === 16) sizes[i] = buf.readUInt16BE(fields + 8 + i * 2);
+    else if (fieldSize === 8) sizes[i] = buf[fields + 8 + i];
+    else sizes[i] = (buf[fields + 8 + (i >> 1)] >> (i & 1 ? 0 : 4)) & 0x0f;
+  }
+  return sizes;
+}
+
+function readChunkOffsets(buf: Buffer, box: BoxSpan | undefined): Float64Array {
+  if (!box) throw new MalformedBoxError('the sample table has samples but no stco or co64');
+  const { fields } = fullBox(buf, box);
+  need(box, fields, 4);
+  const count = buf.readUInt32BE(fields);
+  const wide = box.type === 'co64';
+  need(box, fields + 4, count * (wide ? 8 : 4));
+  const offsets = new Float64Array(count);
+  for (let i = 0; i < count; i++) offsets[i] = wide ? Number(buf.readBigUInt64BE(fields + 4 + i * 8)) : buf.readUInt32BE(fields + 4 + i * 4);
+  return offsets;
+}
+
+function readDurations(buf: Buffer, box: BoxSpan | undefined, table: SampleTable): void {
+  if (!box) throw new MalformedBoxError('the sample table has samples but no stts');
+  const { fields } = fullBox(buf, box);
+  const runs = buf.readUInt32BE(fields);
+  need(box, fields + 4, runs * 8);
+  let sample = 0;
+  let dts = 0;
+  let delta = 0;
+  for (let run = 0; run < runs && sample < table.count; run++) {
+    const n = buf.readUInt32BE(fields + 4 + run * 8);
+    delta = buf.readUInt32BE(fields + 8 + run * 8);
+    for (let k = 0; k < n && sample < table.count; k++, sample++) {
+      table.dts[sample] = dts;
+      table.durations[sample] = delta;
+      dts += delta;
+    }
+  }
+  // An stts that stops short: the rest keep the last delta, as ffmpeg does.
+  for (; sample < table.count; sample++) {
+    table.dts[sample] = dts;
+    table.durations[sample] = delta;
+    dts += delta;
+  }
+}
+
+function readCompositionOffsets(buf: Buffer, box: BoxSpan, table: SampleTable): void {
+  const { fields } = fullBox(buf, box);
+  const runs = buf.readUInt32BE(fields);
+  need(box, fields + 4, runs * 8);
+  let sample = 0;
+  for (let run = 0; run < runs && sample < table.count; run++) {
+    const n = buf.readUInt32BE(fields + 4 + run * 8);
+    const offset = buf.readInt32BE(fields + 8 + run * 8);
+    const end = Math.min(table.count, sample + n);
+    table.compositionOffsets.fill(offset, sample, end);
+    sample = end;
+  }
+}
+
+function readSyncSamples(buf: Buffer, box: BoxSpan, table: SampleTable): void {
+  const { fields } = fullBox(buf, box);
+  const n = buf.readUInt32BE(fields);
+  need(box, fields + 4, n * 4);
+  for (let i = 0; i < n; i++) {
+    const number = buf.readUInt32BE(fields + 4 + i * 4);
+    if (number >= 1 && number <= table.count) table.sync[number - 1] = 1;
+  }
+}
