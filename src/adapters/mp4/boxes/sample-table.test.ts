@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { boxesOf } from './parsed-by-mp4box.ts';
+import { chunkOffsetBox, cttsBox, runLengths, stscBox, stssBox, sttsBox, stszBox } from './sample-table.ts';
+
+function one(bytes: Buffer | null) {
+  expect(bytes).not.toBeNull();
+  const boxes = boxesOf(bytes!);
+  expect(boxes).toHaveLength(1);
+  expect(boxes[0].size).toBe(bytes!.length);
+  return boxes[0];
+}
+
+/** Expands run-length pairs back to one value per sample, the way a reader does. */
+function expand(counts: number[], values: number[]): number[] {
+  return counts.flatMap((count, i) => Array<number>(count).fill(values[i]));
+}
+
+describe('sample table boxes round-trip through mp4box.js', () => {
+  it('runLengths merges equal neighbours only', () => {
+    expect(runLengths([3, 3, 1, 3, 3, 3])).toEqual([[2, 1, 3], [3, 1, 3]]);
+    expect(runLengths([])).toEqual([[], []]);
+  });
+
+  it('stts: run-length durations', () => {
+    const durations = new Uint32Array([512, 512, 512, 1024, 512, 0x7fffffff]);
+    const box = one(sttsBox(durations));
+    expect(box.type).toBe('stts');
+    expect(box.sample_counts).toEqual([3, 1, 1, 1]);
+    expect(expand(box.sample_counts, box.sample_deltas)).toEqual([...durations]);
+  });
+
+  it('ctts: absent when all offsets are zero, version 0 when all >= 0, version 1 with a negative', () => {
+    expect(cttsBox(new Int32Array(5))).toBeNull();
+    const positive = [1024, 0, 2048, 2048, 512];
+    const v0 = one(cttsBox(new Int32Array(positive)));
+    expect([v0.type, v0.version]).toEqual(['ctts', 0]);
+    expect(expand(v0.sample_counts, v0.sample_offsets)).toEqual(positive);
+    const negative = [-1024, -1024, 0, 2048, -2147483648, 2147483647];
+    const v1 = one(cttsBox(new Int32Array(negative)));
+    expect(v1.version).toBe(1);
+    expect(expand(v1.sample_counts, v1.sample_offsets)).toEqual(negative);
+  });
+
+  it('stsz: one size when all are equal, else the list', () => {
+    const uniform = one(stszBox(new Uint32Array([6, 6, 6, 6])));
+    expect([uniform.sample_size, uniform.sample_count, uniform.size]).toEqual([6, 4, 20]);
+    const sizes = [6, 7, 0xfffffff0, 1];
+    const listed = one(stszBox(new Uint32Array(sizes)));
+    expect([listed.sample_size, listed.sample_count, listed.sample_sizes]).toEqual([0, 4, sizes]);
+    expect(one(stszBox(new Uint32Array(0))).sample_count).toBe(0);
+  });
+
+  it('stsc: runs of equal chunks merged into one entry', () => {
+    const box = one(stscBox([5, 5, 5, 2, 2, 7, 7], [1, 1, 1, 1, 1, 1, 2]));
+    expect(box.first_chunk).toEqual([1, 4, 6, 7]);
+    expect(box.samples_per_chunk).toEqual([5, 2, 7, 7]);
+    expect(box.sample_description_index).toEqual([1, 1, 1, 2]);
+  });
+
+  it('stco holds 32-bit offsets and refuses larger ones; co64 holds offsets past 4 GiB', () => {
+    const small = [48, 0xffffffff, 123456];
+    const stco = one(chunkOffsetBox(new Float64Array(small), false));
+    expect([stco.type, stco.chunk_offsets]).toEqual(['stco', small]);
+    expect(() => chunkOffsetBox(new Float64Array([2 ** 32]), false)).toThrow(RangeError);
+    const large = [48, 2 ** 32, 2 ** 32 + 1, 5 * 2 ** 32 + 0xfffffffe, 2 ** 52 + 3];
+    const co64 = one(chunkOffsetBox(new Float64Array(large), true));
+    expect([co64.type, co64.version, co64.chunk_offsets]).toEqual(['co64', 0, large]);
+  });
+
+  it('stss: absent when every sample is sync, else the 1-based sync sample numbers', () => {
+    expect(stssBox(new Uint8Array([1, 1, 1]))).toBeNull();
+    const box = one(stssBox(new Uint8Array([1, 0, 0, 1, 0, 1])));
+    expect(box.sample_numbers).toEqual([1, 4, 6]);
+    expect(one(stssBox(new Uint8Array([0, 0]))).sample_numbers).toEqual([]);
+  });
+});
