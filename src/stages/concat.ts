@@ -1,28 +1,38 @@
-import { createWriteStream } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { once } from 'node:events';
-import { fillPausesArgs, joinArgs, silentAacArgs, videoSlotList, type TimelineSegment } from '../adapters/ffmpeg/args.ts';
+import { fillPausesArgs, silentAacArgs } from '../adapters/ffmpeg/args.ts';
 import { runFfmpeg } from '../adapters/ffmpeg/runner.ts';
-import { readFramesAsAdts, splitAdtsFrames, adtsHeader } from '../adapters/mp4/adts.ts';
+import { hashFile } from '../adapters/fs/hash.ts';
+import { splitAdtsFrames } from '../adapters/mp4/adts.ts';
+import { writeMp4 } from '../adapters/mp4/writer.ts';
 import type { Logger } from '../logger.ts';
-import { planJoins, type JoinPlan } from '../timeline/join-plan.ts';
+import { placeChunks, singleSpan, type Placement } from '../timeline/av-placement.ts';
+import { buildJoinJob, type JoinSource } from '../timeline/join-tables.ts';
 import { filledSegments, type TimelineChunk } from '../timeline/recording-timeline.ts';
 import type { ProbedChunk } from '../types/chunk.ts';
-import type { ExpectedVideo } from '../types/pipeline.ts';
+import type { ExpectedOutput, ExpectedVideo } from '../types/pipeline.ts';
+import type { TimelineSegment } from '../types/timeline.ts';
 
 export type JoinMode = 'stream-copy' | 're-encode' | 'fill-pauses';
 
+export interface ConcatResult {
+  /** Output SHA-256, hashed while written (or after, when ffmpeg wrote it). */
+  sha256: string;
+  sizeBytes: number;
+  /** Every chunk's SHA-256 and size, hashed while it was read. */
+  chunks: { sha256: string; sizeBytes: number }[];
+}
+
 export interface ConcatPlan {
   mode: JoinMode;
+  /** Where each chunk's movie time 0 sits in the output. */
   chunkOffsetsSec: number[];
-  /** What the output's length must be: the chunks (and fillers) added up. */
-  expectedDurationSec: number;
-  /** Largest distance of a join from where the summed durations put it, in ms. */
+  expected: ExpectedOutput;
+  /** Largest distance of a join from where the summed lengths put it, in ms. */
   maxJoinErrorMs: number;
   warnings: string[];
   /** Writes the joined MP4. */
-  run(): Promise<void>;
+  run(): Promise<ConcatResult>;
 }
 
 export interface ConcatContext {
@@ -40,115 +50,94 @@ export interface ConcatContext {
 const FFMPEG_TIMEOUT_PER_MEDIA_SECOND_MS = 200;
 
 /**
- * Plans how the chunks become one MP4 (stream copy with sample-accurate joins, or a re-encode when
- * it must), so that offsets are known before the join runs and thumbnails can start alongside.
+ * Plans how the chunks become one MP4: a stream copy written by our own muxer, with every join
+ * placed by the chunks' presentations, or a re-encode when it must. Offsets are known before the
+ * join runs, so thumbnails start alongside it.
  */
 export function planConcat(chunks: ProbedChunk[], context: ConcatContext): ConcatPlan {
-  const mediaSec = (c: ProbedChunk) => Math.max(c.probe.video!.durationSec, c.probe.audio!.durationSec);
   const total = (segments: TimelineSegment[]) => segments.reduce((sum, s) => sum + s.durationSec, 0);
   if (context.fillPauses) {
     const filled = filledSegments(context.timelineChunks);
-    const warnings = [...filled.warnings, 'paused spans were filled with black frames and silence: the video was re-encoded'];
-    return {
-      mode: 'fill-pauses',
-      chunkOffsetsSec: filled.chunkOffsetsSec,
-      expectedDurationSec: total(filled.segments),
-      maxJoinErrorMs: 0,
-      warnings,
-      run: () => renderSegments(chunks, filled.segments, context),
-    };
+    return reencodePlan('fill-pauses', chunks, filled.segments, filled.chunkOffsetsSec, context, [
+      ...filled.warnings,
+      'paused spans were filled with black frames and silence: the video was re-encoded',
+    ]);
   }
   const mismatch = streamCopyMismatch(chunks);
   if (mismatch) {
-    const segments: TimelineSegment[] = chunks.map((c, input) => ({ kind: 'media', input, fromSec: 0, durationSec: mediaSec(c) }));
-    return {
-      mode: 're-encode',
-      chunkOffsetsSec: segments.map((_, i) => total(segments.slice(0, i))),
-      expectedDurationSec: total(segments),
-      maxJoinErrorMs: 0,
-      warnings: [`${mismatch}: the chunks were re-encoded, not stream-copied`],
-      run: () => renderSegments(chunks, segments, context),
-    };
+    const segments: TimelineSegment[] = chunks.map((c, input) => ({ kind: 'media', input, fromSec: 0, durationSec: c.probe.durationSec }));
+    const offsets = segments.map((_, i) => total(segments.slice(0, i)));
+    return reencodePlan('re-encode', chunks, segments, offsets, context, [`${mismatch}: the chunks were re-encoded, not stream-copied`]);
   }
-  return planStreamCopy(chunks, context);
+  return streamCopyPlan(chunks, context);
 }
 
 /** Why the chunks cannot share one stream-copied track, or null when they can. */
 export function streamCopyMismatch(chunks: ProbedChunk[]): string | null {
   const first = chunks[0].probe;
-  for (const chunk of chunks.slice(1)) {
+  for (const chunk of chunks) {
     const { video, audio } = chunk.probe;
     const label = `chunk ${chunk.metadata.chunkIndex}`;
-    if (video!.codec !== first.video!.codec || video!.width !== first.video!.width || video!.height !== first.video!.height) {
+    if (!singleSpan(video!.track)) return `${label}: its video edit list cuts the media in ${video!.track.presentation.spans.length} pieces`;
+    if (!singleSpan(audio!.track)) return `${label}: its audio edit list cuts the media in ${audio!.track.presentation.spans.length} pieces`;
+    if (video!.codec.slice(0, 4) !== first.video!.codec.slice(0, 4) || video!.width !== first.video!.width || video!.height !== first.video!.height) {
       return `${label} has video ${video!.codec} ${video!.width}x${video!.height}, chunk ${chunks[0].metadata.chunkIndex} ${first.video!.codec} ${first.video!.width}x${first.video!.height}`;
     }
+    // Chromium does not switch to a second sample description mid-track (a decode error at the
+    // join), so other parameter sets mean a re-encode, not a second avc1 entry
     const sets = (p: typeof video) => p!.parameterSets.map((b) => b.toString('hex')).join(',');
     if (sets(video) !== sets(first.video) || video!.nalLengthSize !== first.video!.nalLengthSize) return `${label} has other H.264 parameter sets`;
+    if (video!.track.descriptions.length > 1) return `${label} has ${video!.track.descriptions.length} video sample descriptions`;
     if (audio!.audioSpecificConfig !== first.audio!.audioSpecificConfig) return `${label} has another AAC configuration`;
+    if (audio!.track.descriptions.length > 1) return `${label} has ${audio!.track.descriptions.length} audio sample descriptions`;
   }
   return null;
 }
 
-function planStreamCopy(chunks: ProbedChunk[], context: ConcatContext): ConcatPlan {
-  const plan = planJoins(
-    chunks.map(({ probe }) => ({
-      videoDurationSec: probe.video!.durationSec,
-      sampleRate: probe.audio!.sampleRate,
-      samplesPerFrame: probe.audio!.samplesPerFrame,
-      primingSamples: probe.audio!.primingSamples,
-      presentedSamples: probe.audio!.presentedSamples,
-      frameCount: probe.audio!.sampleCount,
-    })),
-  );
+function streamCopyPlan(chunks: ProbedChunk[], context: ConcatContext): ConcatPlan {
+  const sources: JoinSource[] = chunks.map(({ probe }) => ({ model: probe.model, video: probe.video!.track, audio: probe.audio!.track }));
   const audio = chunks[0].probe.audio!;
-  const sr = plan.sampleRate;
-  const idealTotal = plan.chunks.reduce((sum, c) => sum + c.mediaDurationSec, 0);
-  const warnings = plan.chunks.flatMap((c, i) =>
-    c.silentFrames > 1 ? [`chunk ${chunks[i].metadata.chunkIndex}: its sound ends ${Math.round((c.silentFrames * audio.samplesPerFrame * 1000) / sr)} ms before its video; filled with silence`] : [],
-  );
+  const placement = placeChunks(sources.map((s, i) => ({ ...s, sampleRate: chunks[i].probe.audio!.sampleRate, samplesPerFrame: chunks[i].probe.audio!.samplesPerFrame })));
+  const frameMs = (frames: number) => Math.round((frames * audio.samplesPerFrame * 1000) / audio.sampleRate);
+  const warnings = placement.chunks.flatMap((c, i) => {
+    const label = `chunk ${chunks[i].metadata.chunkIndex}`;
+    return [
+      ...(c.leadSilentFrames > 1 ? [`${label}: its sound starts ${frameMs(c.leadSilentFrames)} ms after the previous chunk's end; filled with silence`] : []),
+      ...(c.tailSilentFrames > 1 ? [`${label}: its sound ends ${frameMs(c.tailSilentFrames)} ms before its video; filled with silence`] : []),
+    ];
+  });
   return {
     mode: 'stream-copy',
-    chunkOffsetsSec: plan.chunks.map((c) => c.offsetSamples / sr),
-    expectedDurationSec: idealTotal,
-    maxJoinErrorMs: Math.round((plan.maxPlacementErrorSamples * 1000) / sr),
+    chunkOffsetsSec: placement.chunks.map((c) => c.originSec),
+    expected: expectedOf(placement, sources),
+    maxJoinErrorMs: Math.round(placement.maxJoinErrorSec * 1000),
     warnings,
-    run: () => runStreamCopy(chunks, plan, context),
+    run: () => runStreamCopy(sources, placement, context),
   };
 }
 
-async function runStreamCopy(chunks: ProbedChunk[], plan: JoinPlan, context: ConcatContext): Promise<void> {
-  const audio = chunks[0].probe.audio!;
-  const needsSilence = plan.chunks.some((c) => c.silentFrames > 0);
-  const silence = needsSilence ? await encodedSilence(audio.sampleRate, audio.channels, context) : null;
-
-  const adtsFile = join(context.workDir, 'joined-audio.aac');
-  const out = createWriteStream(adtsFile);
-  const write = async (bytes: Buffer) => {
-    if (!out.write(bytes)) await once(out, 'drain');
+function expectedOf(placement: Placement, sources: JoinSource[]): ExpectedOutput {
+  const first = placement.chunks[0].originSec + sources[0].video.presentation.startSec;
+  return {
+    durationSec: placement.idealDurationSec,
+    toleranceSec: placement.samplesPerFrame / 2 / placement.sampleRate + 1e-3,
+    tracks: {
+      video: { sampleCount: sources.reduce((n, s) => n + s.video.samples.count, 0), durationSec: placement.durationSec - first },
+      audio: {
+        sampleCount: placement.chunks.reduce((n, c) => n + c.leadSilentFrames + c.copiedFrames + c.tailSilentFrames, 0),
+        durationSec: placement.audioPresentedSamples / placement.sampleRate,
+      },
+    },
   };
-  for (const [i, chunk] of chunks.entries()) {
-    const { firstFrame, copiedFrames, silentFrames } = plan.chunks[i];
-    const a = chunk.probe.audio!;
-    for await (const bytes of readFramesAsAdts({ file: chunk.mediaFile, offsets: a.packetOffsets, sizes: a.packetSizes, first: firstFrame, count: copiedFrames }, a.audioSpecificConfig)) {
-      await write(bytes);
-    }
-    for (let s = 0; s < silentFrames; s++) await write(Buffer.concat([adtsHeader(audio.audioSpecificConfig, silence!.length), silence!]));
-  }
-  out.end();
-  await once(out, 'finish');
+}
 
-  const sr = plan.sampleRate;
-  const videoListFile = join(context.workDir, 'video-slots.ffconcat');
-  await writeFile(videoListFile, videoSlotList(chunks.map((c, i) => ({ file: c.mediaFile, slotSec: plan.chunks[i].slotSamples / sr }))));
-  const totalSec = plan.totalSamples / sr;
-  await runFfmpeg({
-    args: joinArgs({ videoListFile, adtsFile, leadingPrimingSec: plan.leadingPrimingSamples / sr, outFile: context.outFile }),
-    label: 'join chunks',
-    logger: context.logger,
-    signal: context.signal,
-    timeoutMs: 60_000 + totalSec * FFMPEG_TIMEOUT_PER_MEDIA_SECOND_MS,
-    onProgress: (p) => context.onProgress?.(Math.min(1, p.outTimeMs / 1000 / totalSec)),
-  });
+async function runStreamCopy(sources: JoinSource[], placement: Placement, context: ConcatContext): Promise<ConcatResult> {
+  const needsSilence = placement.chunks.some((c) => c.leadSilentFrames + c.tailSilentFrames > 0);
+  const audio = sources[0].audio.descriptions[0];
+  const silentFrame = needsSilence && audio.kind === 'audio' ? await encodedSilence(audio.sampleRate, audio.channels, context) : null;
+  const job = buildJoinJob(sources, placement, { outFile: context.outFile, silentFrame });
+  const result = await writeMp4(job, { signal: context.signal, onProgress: (written, totalBytes) => context.onProgress?.(written / totalBytes) });
+  return { sha256: result.sha256, sizeBytes: result.sizeBytes, chunks: result.sources };
 }
 
 /** One raw AAC frame of silence in the chunks' configuration. */
@@ -160,9 +149,25 @@ async function encodedSilence(sampleRate: number, channels: number, context: Con
   return frames[Math.min(2, frames.length - 1)];
 }
 
-async function renderSegments(chunks: ProbedChunk[], segments: TimelineSegment[], context: ConcatContext): Promise<void> {
+function reencodePlan(mode: JoinMode, chunks: ProbedChunk[], segments: TimelineSegment[], offsets: number[], context: ConcatContext, warnings: string[]): ConcatPlan {
+  const durationSec = segments.reduce((sum, s) => sum + s.durationSec, 0);
+  const frameSec = 1 / context.expectVideo.frameRate;
+  return {
+    mode,
+    chunkOffsetsSec: offsets,
+    expected: { durationSec, toleranceSec: frameSec + 1e-3, tracks: null },
+    maxJoinErrorMs: 0,
+    warnings,
+    run: async () => {
+      await renderSegments(chunks, segments, durationSec, context);
+      const [output, ...hashes] = await Promise.all([hashFile(context.outFile), ...chunks.map((c) => hashFile(c.mediaFile))]);
+      return { sha256: output.sha256, sizeBytes: output.sizeBytes, chunks: hashes };
+    },
+  };
+}
+
+async function renderSegments(chunks: ProbedChunk[], segments: TimelineSegment[], totalSec: number, context: ConcatContext): Promise<void> {
   const audio = chunks[0].probe.audio!;
-  const totalSec = segments.reduce((sum, s) => sum + s.durationSec, 0);
   await runFfmpeg({
     args: fillPausesArgs({
       inputs: chunks.map((c) => c.mediaFile),

@@ -46,7 +46,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       index: chunk.metadata.chunkIndex,
       documentId: chunk.metadata.chunkDocumentId,
       startTime: iso(Date.parse(chunk.metadata.chunkStartTime)),
-      durationMs: msOf(Math.max(chunk.probe.video!.durationSec, chunk.probe.audio!.durationSec)),
+      durationMs: msOf(chunk.probe.durationSec),
       mediaOffsetMs: msOf(timeline.chunkOffsetsSec[i]),
       sizeBytes: chunk.sizeBytes,
       sha256: chunk.sha256,

@@ -51,7 +51,7 @@ export function metadataDisagreements(chunk: ProbedChunk): string[] {
   const warnings: string[] = [];
   const video = probe.video!;
   const audio = probe.audio!;
-  const measuredMs = Math.max(video.durationSec, audio.durationSec) * 1000;
+  const measuredMs = probe.durationSec * 1000;
   const frameMs = 1000 / (video.frameRate || 8);
   if (Math.abs(metadata.chunkDuration - measuredMs) > frameMs + 1) {
     warnings.push(`${name}: chunkDuration says ${metadata.chunkDuration} ms, the media is ${Math.round(measuredMs)} ms long`);

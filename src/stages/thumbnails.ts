@@ -2,6 +2,7 @@ import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { keyframeThumbnailArgs } from '../adapters/ffmpeg/args.ts';
 import { runFfmpeg } from '../adapters/ffmpeg/runner.ts';
+import { SpriteSheet } from '../adapters/images/sprite-sheet.ts';
 import { spriteLayout, writeThumbnailJpeg } from '../adapters/images/thumbnail-images.ts';
 import { readKeyframesAnnexB, syncSampleAt } from '../adapters/mp4/keyframes.ts';
 import type { VideoTrackProbe } from '../types/probe.ts';
@@ -77,37 +78,46 @@ export async function makeThumbnails(sources: ThumbnailSource[], context: Thumbn
   await mkdir(dir, { recursive: true });
   const names = picks.map((_, i) => `thumb-${String(i + 1).padStart(5, '0')}.jpg`);
 
-  // each frame becomes its JPEG as it arrives and ffmpeg tiles the sprite itself, so memory does
-  // not grow with the number of thumbnails
+  // each frame becomes its JPEG and its tile of the sheet as it arrives, so memory does not grow
+  // with the number of thumbnails
+  const sheet = await SpriteSheet.create(join(context.workDir, 'sprite.v'), layout.columns * width, layout.rows * height);
   let frame = Buffer.allocUnsafe(frameBytes);
   let filled = 0;
   let written = 0;
   let writing: Promise<unknown> = Promise.resolve();
   const onFrame = (complete: Buffer) => {
     const index = written++;
-    if (index < names.length) writing = writing.then(() => writeThumbnailJpeg(complete, width, height, join(dir, names[index])));
+    if (index >= names.length) return;
+    writing = writing.then(() =>
+      Promise.all([writeThumbnailJpeg(complete, width, height, join(dir, names[index])), sheet.writeTile(complete, width, height, layout.tiles[index].x, layout.tiles[index].y)]),
+    );
   };
-  await runFfmpeg({
-    args: keyframeThumbnailArgs({ inputFile: keyframesFile, width, height, spriteFile: join(dir, SPRITE_FILE), columns: layout.columns, rows: layout.rows }),
-    label: 'decode thumbnails',
-    logger: context.logger,
-    signal: context.signal,
-    timeoutMs: 60_000 + picks.length * 2000,
-    onStdout: (chunk) => {
-      for (let at = 0; at < chunk.length; ) {
-        const n = Math.min(chunk.length - at, frameBytes - filled);
-        chunk.copy(frame, filled, at, at + n);
-        filled += n;
-        at += n;
-        if (filled === frameBytes) {
-          onFrame(frame);
-          frame = Buffer.allocUnsafe(frameBytes);
-          filled = 0;
+  try {
+    await runFfmpeg({
+      args: keyframeThumbnailArgs({ inputFile: keyframesFile, width, height }),
+      label: 'decode thumbnails',
+      logger: context.logger,
+      signal: context.signal,
+      timeoutMs: 60_000 + picks.length * 2000,
+      onStdout: (chunk) => {
+        for (let at = 0; at < chunk.length; ) {
+          const n = Math.min(chunk.length - at, frameBytes - filled);
+          chunk.copy(frame, filled, at, at + n);
+          filled += n;
+          at += n;
+          if (filled === frameBytes) {
+            onFrame(frame);
+            frame = Buffer.allocUnsafe(frameBytes);
+            filled = 0;
+          }
         }
-      }
-    },
-  });
-  await writing;
+      },
+    });
+    await writing;
+    await sheet.writeJpeg(join(dir, SPRITE_FILE));
+  } finally {
+    await sheet.close();
+  }
   if (written !== picks.length || filled !== 0) {
     throw new FfmpegError(`decode thumbnails: expected ${picks.length} frames, ffmpeg returned ${written + filled / frameBytes}`, 0, '');
   }

@@ -1,7 +1,7 @@
 import type { Mp4Probe } from '../types/probe.ts';
 import { VerificationError } from '../errors.ts';
 import type { VerificationCheck, VerificationReport } from '../schemas/manifest.ts';
-import type { ExpectedAudio, ExpectedVideo } from '../types/pipeline.ts';
+import type { ExpectedAudio, ExpectedOutput, ExpectedVideo } from '../types/pipeline.ts';
 
 const FRAME_RATE_TOLERANCE = 0.01;
 
@@ -32,17 +32,34 @@ export function configurationChecks(probe: Mp4Probe, expected: { video: Expected
   return checks;
 }
 
-/** Checks that only a finished output has: the layout a player needs and the length the chunks add up to. */
-export function outputChecks(probe: Mp4Probe, options: { expectedDurationSec: number; frameRate: number }): VerificationCheck[] {
-  const frameSec = 1 / options.frameRate;
-  const videoSec = probe.video?.durationSec ?? 0;
-  const audioSec = probe.audio?.durationSec ?? 0;
-  const round = (s: number) => Math.round(s * 1000);
-  return [
+/**
+ * Checks that only a finished output has: the layout a player needs, and each track against what
+ * the inputs add up to (sample for sample after a stream copy; by length after a re-encode).
+ */
+export function outputChecks(probe: Mp4Probe, expected: ExpectedOutput): VerificationCheck[] {
+  const ms = (s: number) => Math.round(s * 1000);
+  const within = (actual: number, wanted: number, tolerance: number) => Math.abs(actual - wanted) <= tolerance;
+  const checks = [
     check('output.moovBeforeMdat', true, probe.moovBeforeMdat, probe.moovBeforeMdat),
-    check('output.durationMs', round(options.expectedDurationSec), round(probe.durationSec), Math.abs(probe.durationSec - options.expectedDurationSec) <= frameSec + 1e-3),
-    check('output.audioVideoLengthDifferenceMs', `<= ${round(frameSec)}`, round(Math.abs(videoSec - audioSec)), Math.abs(videoSec - audioSec) <= frameSec + 1e-3),
+    check('output.fragmented', false, probe.fragmented, !probe.fragmented),
+    check('output.durationMs', ms(expected.durationSec), ms(probe.durationSec), within(probe.durationSec, expected.durationSec, expected.toleranceSec)),
   ];
+  const { video, audio } = probe;
+  if (expected.tracks && video && audio) {
+    // our own tables: what was planned is what must be there, to a millisecond
+    const exact = 1e-3 + 1e-6;
+    const { video: v, audio: a } = expected.tracks;
+    checks.push(
+      check('output.video.sampleCount', v.sampleCount, video.sampleCount, video.sampleCount === v.sampleCount),
+      check('output.video.durationMs', ms(v.durationSec), ms(video.durationSec), within(video.durationSec, v.durationSec, exact)),
+      check('output.audio.sampleCount', a.sampleCount, audio.sampleCount, audio.sampleCount === a.sampleCount),
+      check('output.audio.durationMs', ms(a.durationSec), ms(audio.durationSec), within(audio.durationSec, a.durationSec, exact)),
+    );
+  } else {
+    const endDifference = Math.abs((video?.startSec ?? 0) + (video?.durationSec ?? 0) - (audio?.startSec ?? 0) - (audio?.durationSec ?? 0));
+    checks.push(check('output.audioVideoEndDifferenceMs', `<= ${ms(expected.toleranceSec)}`, ms(endDifference), endDifference <= expected.toleranceSec));
+  }
+  return checks;
 }
 
 export function reportOf(checks: VerificationCheck[]): VerificationReport {

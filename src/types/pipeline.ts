@@ -8,6 +8,15 @@ export interface ExpectedVideo {
   frameRate: number;
 }
 
+/** What the output must hold, from the inputs: the verify stage compares the output with it. */
+export interface ExpectedOutput {
+  durationSec: number;
+  /** How far the output's length may be from durationSec (placement on the audio frame grid). */
+  toleranceSec: number;
+  /** Stream copy only: the tables are known sample for sample. */
+  tracks: { video: { sampleCount: number; durationSec: number }; audio: { sampleCount: number; durationSec: number } } | null;
+}
+
 export interface ExpectedAudio {
   sampleRate: number;
 }

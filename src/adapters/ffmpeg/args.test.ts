@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ffconcatPath, fillPausesArgs, joinArgs, keyframeThumbnailArgs, silentAacArgs, videoSlotList } from './args.ts';
+import { ffconcatPath, fillPausesArgs, keyframeThumbnailArgs, silentAacArgs } from './args.ts';
 import { parseProgressLine, shellQuote } from './runner.ts';
 
 describe('ffmpeg argument builders', () => {
-  it('places each chunk on its slot, measured from its own video start', () => {
-    expect(videoSlotList([{ file: '/in/a.mp4', slotSec: 6.144 }, { file: "/in/it's.mp4", slotSec: 4.992 }])).toBe(
-      "ffconcat version 1.0\nfile '/in/a.mp4'\ninpoint 0\nduration 6.144000\nfile '/in/it'\\''s.mp4'\ninpoint 0\nduration 4.992000\n",
-    );
-    expect(ffconcatPath('/a b/c.mp4')).toBe("'/a b/c.mp4'");
-  });
-
-  it('stream-copies both tracks and hides the first priming with a negative start', () => {
-    const args = joinArgs({ videoListFile: 'v.ffconcat', adtsFile: 'a.aac', leadingPrimingSec: 0.064, outFile: 'o.mp4' });
-    expect(args.join(' ')).toBe(
-      '-f concat -safe 0 -thread_queue_size 512 -i v.ffconcat -itsoffset -0.064000 -f aac -thread_queue_size 8192 -i a.aac -map 0:v:0 -map 1:a:0 -c copy ' +
-        '-map_metadata -1 -fflags +bitexact -flags:v +bitexact -flags:a +bitexact -movflags +faststart -f mp4 o.mp4',
-    );
+  it('quotes a path for an ffconcat list', () => {
+    expect(ffconcatPath("/a b/it's.mp4")).toBe("'/a b/it'\\''s.mp4'");
   });
 
   it.each([
@@ -25,11 +14,9 @@ describe('ffmpeg argument builders', () => {
     expect(silentAacArgs({ sampleRate: 16000, channels, outFile: 's.aac' })).toContain(`anullsrc=r=16000:cl=${layout}`);
   });
 
-  it('decodes lone keyframes to raw RGB of the thumbnail size and tiles the sprite in the same run', () => {
-    const args = keyframeThumbnailArgs({ inputFile: 'k.h264', width: 320, height: 180, spriteFile: 's.jpg', columns: 10, rows: 3 });
-    expect(args.slice(0, 6)).toEqual(['-f', 'h264', '-i', 'k.h264', '-filter_complex', '[0:v]scale=320:180:flags=bicubic,split=2[frames][tiles];[tiles]tile=layout=10x3:color=black[sprite]']);
-    expect(args.join(' ')).toContain('-map [frames] -vsync passthrough -pix_fmt rgb24 -f rawvideo pipe:1');
-    expect(args.join(' ')).toMatch(/-map \[sprite\] -frames:v 1 .* s\.jpg$/);
+  it('decodes lone keyframes to raw RGB of the thumbnail size', () => {
+    const args = keyframeThumbnailArgs({ inputFile: 'k.h264', width: 320, height: 180 });
+    expect(args.join(' ')).toBe('-f h264 -i k.h264 -vf scale=320:180:flags=bicubic -vsync passthrough -pix_fmt rgb24 -f rawvideo pipe:1');
   });
 
   it('trims every media segment to its length and fills the rest with black and silence', () => {

@@ -8,30 +8,6 @@ export function ffconcatPath(path: string): string {
   return `'${path.replace(/'/g, `'\\''`)}'`;
 }
 
-/**
- * The concat-demuxer list that places each chunk's video on its planned slot. `inpoint 0` makes the
- * demuxer offset by the video's own start rather than the file's earliest timestamp, which the
- * audio priming drags below zero (it would push every chunk's picture late by the priming).
- */
-export function videoSlotList(entries: { file: string; slotSec: number }[]): string {
-  const lines = ['ffconcat version 1.0'];
-  for (const entry of entries) lines.push(`file ${ffconcatPath(entry.file)}`, 'inpoint 0', `duration ${entry.slotSec.toFixed(6)}`);
-  return `${lines.join('\n')}\n`;
-}
-
-/** Muxes the slotted video and the joined ADTS audio, both stream-copied, moov first. */
-export function joinArgs(options: { videoListFile: string; adtsFile: string; leadingPrimingSec: number; outFile: string }): string[] {
-  return [
-    // deeper input queues: with the default 8 packets the two reader threads mostly wait on each other
-    '-f', 'concat', '-safe', '0', '-thread_queue_size', '512', '-i', options.videoListFile,
-    // the first chunk's priming stays in the stream; a negative start makes the muxer write the edit list that hides it
-    '-itsoffset', (-options.leadingPrimingSec).toFixed(6), '-f', 'aac', '-thread_queue_size', '8192', '-i', options.adtsFile,
-    '-map', '0:v:0', '-map', '1:a:0', '-c', 'copy',
-    ...REPRODUCIBLE,
-    '-movflags', '+faststart', '-f', 'mp4', options.outFile,
-  ];
-}
-
 /** A few frames of encoded silence in the chunks' audio configuration, as ADTS. */
 export function silentAacArgs(options: { sampleRate: number; channels: number; outFile: string }): string[] {
   const layout = options.channels === 1 ? 'mono' : options.channels === 2 ? 'stereo' : `${options.channels}c`;
@@ -41,17 +17,12 @@ export function silentAacArgs(options: { sampleRate: number; channels: number; o
   ];
 }
 
-/**
- * Decodes a stream of lone keyframes (Annex B) at the thumbnail size: raw RGB frames on stdout, and
- * the same frames tiled row by row into the sprite sheet.
- */
-export function keyframeThumbnailArgs(options: { inputFile: string; width: number; height: number; spriteFile: string; columns: number; rows: number }): string[] {
-  const { width, height, columns, rows } = options;
+/** Decodes a stream of lone keyframes (Annex B) at the thumbnail size: raw RGB frames on stdout. */
+export function keyframeThumbnailArgs(options: { inputFile: string; width: number; height: number }): string[] {
   return [
     '-f', 'h264', '-i', options.inputFile,
-    '-filter_complex', `[0:v]scale=${width}:${height}:flags=bicubic,split=2[frames][tiles];[tiles]tile=layout=${columns}x${rows}:color=black[sprite]`,
-    '-map', '[frames]', '-vsync', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
-    '-map', '[sprite]', '-frames:v', '1', '-q:v', '3', ...REPRODUCIBLE, options.spriteFile,
+    '-vf', `scale=${options.width}:${options.height}:flags=bicubic`,
+    '-vsync', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
   ];
 }
 
