@@ -1,14 +1,24 @@
-import { runFfmpeg } from '../../src/adapters/ffmpeg/runner.ts';
+import { ffmpegPath } from '../../src/adapters/ffmpeg/binary.ts';
+import { runTool } from '../../fixtures/corpus/tools.ts';
+
+export interface Markers {
+  flashesSec: number[];
+  beepsSec: number[];
+  audioSamples: number;
+  sampleRate: number;
+}
 
 /**
  * Finds the flash-and-beep markers by decoding, independently of the pipeline: the times of
- * near-white video frames and the onsets of loud 1 kHz bursts in the audio.
+ * near-white video frames and the onsets of loud 1 kHz bursts in the audio. Times are presentation
+ * times as the decoding ffmpeg (default: the one the pipeline uses) applies the edit lists.
  */
-export async function findMarkers(file: string): Promise<{ flashesSec: number[]; beepsSec: number[]; audioSamples: number; sampleRate: number }> {
+export async function findMarkers(file: string, options: { ffmpeg?: string } = {}): Promise<Markers> {
+  const ffmpeg = options.ffmpeg ?? ffmpegPath();
   const sampleRate = 16000;
-  const pcm: Buffer[] = [];
-  await runFfmpeg({ args: ['-i', file, '-map', '0:a:0', '-f', 's16le', '-ac', '1', '-ar', String(sampleRate), 'pipe:1'], onStdout: (c) => pcm.push(c), timeoutMs: 120_000 });
-  const audio = Buffer.concat(pcm);
+  const common = ['-hide_banner', '-nostdin', '-i', file];
+  // raw PCM has no timestamps: pad a late start (an empty edit) so sample i is presented at i / rate
+  const { stdout: audio } = await runTool(ffmpeg, [...common, '-map', '0:a:0', '-af', 'aresample=async=1:first_pts=0', '-f', 's16le', '-ac', '1', '-ar', String(sampleRate), 'pipe:1']);
   const samples = audio.length / 2;
   const beepsSec: number[] = [];
   let lastLoud = -Infinity;
@@ -18,7 +28,7 @@ export async function findMarkers(file: string): Promise<{ flashesSec: number[];
       lastLoud = i;
     }
   }
-  const { stderr } = await runFfmpeg({ args: ['-i', file, '-map', '0:v:0', '-vf', 'scale=64:36,showinfo', '-f', 'null', '-'], timeoutMs: 120_000, keepStderrLines: 1_000_000 });
+  const { stderr } = await runTool(ffmpeg, [...common, '-map', '0:v:0', '-vf', 'scale=64:36,showinfo', '-f', 'null', '-']);
   const flashesSec: number[] = [];
   for (const match of stderr.matchAll(/pts_time:([\d.]+).*?mean:\[(\d+)/g)) {
     const [time, luma] = [Number(match[1]), Number(match[2])];
