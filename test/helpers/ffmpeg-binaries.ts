@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { DEBIAN_FFMPEG, EMBEDDED_FFMPEG } from '../../fixtures/corpus/tools.ts';
 
-export const IN_CI = process.env.CI === 'true';
+export const IN_CI = Boolean(process.env.CI);
 
 export interface FfmpegUnderTest {
   label: string;
@@ -18,7 +18,7 @@ export const FFMPEGS_UNDER_TEST: FfmpegUnderTest[] = [
 
 /**
  * Whether a suite that needs `missing` is skipped: locally yes (with the reason printed), in CI
- * (CI=true) never, so a machine without the tool fails loudly instead of passing quietly.
+ * (CI set) never, so a machine without the tool fails loudly instead of passing quietly.
  */
 export function skipFor(missing: string | null, suite: string): boolean {
   if (!missing) return false;
