@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS_EXPECT_VIDEO, ensureCorpus, presentedLengthSec, variantMissing, type CorpusEntry, type CorpusRecording } from '../fixtures/corpus/make-corpus.ts';
+import { CORPUS_EXPECT_VIDEO, ensureCorpus, presentedLengthSec, probeStreams, variantMissing, type CorpusEntry, type CorpusRecording } from '../fixtures/corpus/make-corpus.ts';
 import { VARIANTS, type Variant } from '../fixtures/corpus/variants.ts';
 import { errorLines, runCli } from './helpers/cli.ts';
 import { FFMPEGS_UNDER_TEST, skipFor } from './helpers/ffmpeg-binaries.ts';
@@ -71,12 +71,15 @@ describe('the corpus, checked by ffmpeg alone (a failure here is the fixture\'s,
   const decoders = FFMPEGS_UNDER_TEST.filter((f) => !f.missing);
   for (const variant of VARIANTS) {
     const skip = skipFor(variantMissing(variant), `corpus variant ${variant.name}`);
-    it.skipIf(skip)(`${variant.name} is what it says (${variant.layout}) and every chunk presents its flash on its beep, decoded by ${decoders.map((d) => d.label).join(' and ')}`, async () => {
+    it.skipIf(skip)(`${variant.name} is what it says (${variant.layout}, ffprobe) and every chunk presents its flash on its beep, decoded by ${decoders.map((d) => d.label).join(' and ')}`, async () => {
       const recording = recordingOf(variant);
       expect(recording.chunks).toHaveLength(variant.chunksSec.length);
       for (const chunk of recording.chunks) {
         const boxes = await topLevelBoxTypes(chunk.mediaFile);
         expect(LAYOUT_CHECKS[variant.layout](boxes), `${chunk.mediaFile}: boxes ${boxes.join(' ')}`).toBe(true);
+        const streams = await probeStreams(chunk.mediaFile);
+        const [video, audio] = ['video', 'audio'].map((type) => streams.find((s) => s.type === type)!);
+        expect(variant.trait({ video, audio }, chunk.index), `${chunk.mediaFile}: ffprobe`).toBeNull();
         const metadata = JSON.parse(await readFile(chunk.mediaFile.replace(/\.mp4$/, '.json'), 'utf8'));
         expect(metadata.chunkDuration).toBe(Math.round(chunk.durationSec * 1000));
         for (const decoder of decoders) {
