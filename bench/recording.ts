@@ -1,6 +1,7 @@
 /**
- * The bench recordings: realistic-size ACS-like chunks (1920x1080 @ 8 fps H.264 at a constant
- * 1 Mbit/s, 16 kHz mono AAC), cached under `.cache/bench/`.
+ * The bench recordings: realistic-size ACS-like chunks (1920x1080 @ 8 fps H.264 High profile with
+ * B-frames, as x264's `veryfast` preset makes them, at a constant 1 Mbit/s; 16 kHz mono AAC),
+ * cached under `.cache/bench/`.
  *
  * One five-minute chunk is rendered and copied for every other chunk: rendering 1080p takes about
  * 1.5 minutes per chunk here, so one render instead of 60 saves over an hour, and the pipeline does
@@ -16,7 +17,7 @@ import { eventOf, metadataOf, type ChunkSpec } from '../fixtures/make-fixtures.t
 export const CHUNK_SEC = 300;
 const KEYFRAME_EVERY_SEC = 2;
 /** Bump when the rendered media changes, so stale caches are not reused. */
-const CACHE_VERSION = 'v1';
+const CACHE_VERSION = 'v2-bframes';
 
 export interface BenchRecording {
   name: string;
@@ -28,12 +29,15 @@ export interface BenchRecording {
 
 /**
  * x264 in CBR with NAL HRD filler: the synthetic picture would otherwise compress to almost nothing,
- * and the pipeline's cost is in the bytes it moves.
+ * and the pipeline's cost is in the bytes it moves. B-frames as the preset makes them (High
+ * profile: ctts and an edit list `media_time`), not the fixtures' `-bf 0`: real encoders make them.
  */
-export function benchChunkArgs(outFile: string): string[] {
-  const args = syntheticChunkArgs({ outFile, durationSec: CHUNK_SEC, markersSec: [60, 180], seed: 1, keyframeIntervalSec: KEYFRAME_EVERY_SEC });
+export function benchChunkArgs(outFile: string, durationSec = CHUNK_SEC): string[] {
+  const args = syntheticChunkArgs({ outFile, durationSec, markersSec: [60, 180].filter((m) => m < durationSec), seed: 1, keyframeIntervalSec: KEYFRAME_EVERY_SEC });
   const crf = args.indexOf('-crf');
   args.splice(crf, 2, '-b:v', '1M', '-minrate', '1M', '-maxrate', '1M', '-bufsize', '2M', '-x264-params', 'nal-hrd=cbr');
+  const noBFrames = args.indexOf('-bf');
+  args.splice(noBFrames, 2, '-profile:v', 'high');
   const threads = args.indexOf('-threads');
   args.splice(threads, 2, '-threads', '2');
   return args;

@@ -1,3 +1,5 @@
+import { open } from 'node:fs/promises';
+
 /** Builds MP4 boxes byte by byte, for tables no muxer writes on request. */
 export function box(type: string, ...payload: Buffer[]): Buffer {
   const body = Buffer.concat(payload);
@@ -58,4 +60,29 @@ export function stcoToCo64(type: string, whole: Buffer): Buffer | null {
   const count = whole.readUInt32BE(12);
   const offsets = Array.from({ length: count }, (_, i) => whole.readUInt32BE(16 + i * 4));
   return fullBox('co64', 0, 0, u32(count), u64(...offsets));
+}
+
+
+/**
+ * The top-level box types of an MP4 in file order, read from the box headers alone (independently
+ * of the pipeline's reader), so a test can tell fast start (moov before mdat) and fragments (moof).
+ */
+export async function topLevelBoxTypes(file: string): Promise<string[]> {
+  const handle = await open(file, 'r');
+  try {
+    const { size: fileSize } = await handle.stat();
+    const header = Buffer.alloc(16);
+    const types: string[] = [];
+    for (let offset = 0; offset < fileSize; ) {
+      await handle.read(header, 0, 16, offset);
+      const size32 = header.readUInt32BE(0);
+      const size = size32 === 1 ? Number(header.readBigUInt64BE(8)) : size32 === 0 ? fileSize - offset : size32;
+      if (size < 8) throw new Error(`${file}: box at byte ${offset} has size ${size}`);
+      types.push(header.toString('latin1', 4, 8));
+      offset += size;
+    }
+    return types;
+  } finally {
+    await handle.close();
+  }
 }
