@@ -80,10 +80,13 @@ async function processEventFile(file: string, options: ProcessOptions, extra: { 
 
 export function summary(manifest: Manifest, outDir: string): string {
   const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
+  const { video, audio } = manifest.output;
+  const configuration = video ? `${video.width}x${video.height}@${video.frameRate} ${audio.sampleRate} Hz` : `${audio.codec} ${audio.sampleRate} Hz ${audio.channels} ch`;
   const lines = [
-    `${outDir}/recording.mp4  ${manifest.output.video.width}x${manifest.output.video.height}@${manifest.output.video.frameRate} ${manifest.output.audio.sampleRate} Hz  ${seconds(manifest.output.durationMs)}  ${manifest.output.sizeBytes} bytes`,
+    `${outDir}/${manifest.output.file}  ${configuration}  ${seconds(manifest.output.durationMs)}  ${manifest.output.sizeBytes} bytes`,
     `call ${manifest.callId}: ${manifest.chunks.length} chunk(s), ${manifest.pauses.length} pause(s), wall clock ${seconds(manifest.wallClockDurationMs)} from ${manifest.recordingStartTime}`,
-    `verification: ${manifest.verification.checks.filter((c) => c.passed).length}/${manifest.verification.checks.length} checks passed; ${manifest.thumbnails.length} thumbnail(s)`,
+    `verification: ${manifest.verification.checks.filter((c) => c.passed).length}/${manifest.verification.checks.length} checks passed; ${video ? `${manifest.thumbnails.length} thumbnail(s)` : `waveform ${manifest.waveform}`}`,
+    ...(manifest.channels ?? []).map((c) => `channel ${c.channel}: ${c.participantId ?? 'unknown participant'}, speech ${seconds(c.speechMs)} in ${c.speech.length} span(s)`),
     ...manifest.warnings.map((w) => `warning: ${w}`),
   ];
   return `${lines.join('\n')}\n`;
