@@ -12,7 +12,7 @@ export const RIFF_HEADER_BYTES = 44;
 export const RF64_HEADER_BYTES = 80;
 
 export function needsRf64(dataBytes: number): boolean {
-  return RIFF_HEADER_BYTES - 8 + dataBytes > U32_MAX;
+  return RIFF_HEADER_BYTES - 8 + dataBytes + (dataBytes % 2) > U32_MAX;
 }
 
 /** The header bytes for `dataBytes` of interleaved PCM; the samples follow it directly. */
@@ -46,7 +46,7 @@ export function wavHeader(layout: PcmLayout, dataBytes: number): Buffer {
     u32(28);
     u64(riffBytes);
     u64(dataBytes);
-    u64(dataBytes / blockAlign);
+    u64(Math.floor(dataBytes / blockAlign));
     u32(0); // no table of other chunk sizes
   }
   fourcc('fmt ');
