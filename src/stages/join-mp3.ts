@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from '../logger.ts';
+import { planMp3Join } from '../timeline/mp3-join-plan.ts';
 import type { VerificationCheck } from '../schemas/manifest.ts';
 import type { AudioProbe, ProbedAudioChunk } from '../types/audio.ts';
 import type { ExpectedAudio } from '../types/pipeline.ts';
@@ -15,24 +16,22 @@ export async function joinMp3Chunks(
   chunks: ProbedAudioChunk[],
   context: { outDir: string; expectAudio: ExpectedAudio; channels: number; signal?: AbortSignal; logger?: Logger },
 ): Promise<JoinedAudio & { probe: AudioProbe; checks: VerificationCheck[]; outFile: string }> {
-  const planPath: string = '../timeline/mp3-join-plan.ts';
   const writerPath: string = '../adapters/mp3/write-joined.ts';
-  const { planMp3Join } = await import(planPath);
   const { writeJoinedMp3 } = await import(writerPath);
   const outFile = join(context.outDir, MP3_RECORDING_FILE);
-  const plan = planMp3Join(chunks.map((c) => c.audio.mp3));
-  const written = await writeJoinedMp3({ plan, chunks: chunks.map((c) => ({ file: c.mediaFile, probe: c.audio.mp3 })), outFile, signal: context.signal });
+  const plan = planMp3Join(chunks.map((c) => c.audio.mp3!));
+  const written = await writeJoinedMp3({ plan, chunks: chunks.map((c) => c.audio.mp3!), outFile, signal: context.signal });
   const probe = await probeMp3Audio(outFile);
-  const expectedDurationSec: number = plan.expectedDurationSec ?? plan.durationSec;
-  const samplesPerFrame: number = (probe.mp3 as { samplesPerFrame?: number }).samplesPerFrame ?? 1152;
+  const expectedDurationSec = plan.idealPresentedSamples / plan.sampleRate;
+  const samplesPerFrame = plan.samplesPerFrame;
   return {
     file: MP3_RECORDING_FILE,
     outFile,
     sizeBytes: written.sizeBytes,
     sha256: written.sha256,
-    chunkOffsetsSec: plan.chunkOffsetsSec,
+    chunkOffsetsSec: plan.chunks.map((c) => c.offsetSamples / plan.sampleRate),
     expectedDurationSec,
-    warnings: plan.warnings ?? [],
+    warnings: [],
     probe,
     checks: [
       ...audioOutputChecks(probe, { audio: context.expectAudio, channels: context.channels }),

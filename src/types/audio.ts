@@ -1,3 +1,4 @@
+import type { Mp3Probe } from '../adapters/mp3/probe.ts';
 import type { WavProbe } from '../adapters/wav/riff.ts';
 import type { ChannelType, DiscoveredChunk, MediaFormat } from './chunk.ts';
 
@@ -14,7 +15,7 @@ export interface AudioProbe {
   /** WAV chunks: where the samples are. */
   wav?: WavProbe;
   /** MP3 chunks: the frame-level probe the MP3 join plan takes. */
-  mp3?: unknown;
+  mp3?: Mp3Probe;
 }
 
 export interface ProbedAudioChunk extends DiscoveredChunk {
