@@ -47,7 +47,8 @@ export async function processAudio(discovery: Discovery, options: ProcessOptions
   try {
     step('join');
     const hashing = new PQueue({ concurrency: 2 });
-    const chunkHashes = Promise.all(chunks.map((c) => hashing.add(() => hashFile(c.mediaFile))));
+    const hashChunks = () => Promise.all(chunks.map((c) => hashing.add(() => hashFile(c.mediaFile)))) as Promise<{ sha256: string; sizeBytes: number }[]>;
+    let chunkHashes: { sha256: string; sizeBytes: number }[];
     const onProgress = (share: number) => options.onProgress?.(share, 'joining chunks');
     let joined: JoinedAudio & { probe: AudioProbe };
     let peaks: PeakColumns;
@@ -58,10 +59,11 @@ export async function processAudio(discovery: Discovery, options: ProcessOptions
       const peakRun = startPeaks({ channels, totalFrames: plan.totalFrames });
       const unmixed = kind.channelType === 'unmixed';
       const voice = unmixed ? startVoiceActivity({ channels, sampleRate, participants: participants.byChannel }) : null;
-      const [wav] = await allSettledOrThrow([
+      const [wav, hashes] = await allSettledOrThrow([
         joinWavChunks(chunks, { plan, outDir: staging.dir, unmixed, observers: [peakRun.observer, ...(voice ? [voice.observer] : [])], signal, onProgress }),
-        chunkHashes,
+        hashChunks(),
       ]);
+      chunkHashes = hashes;
       step('verify');
       const output = await wavOutputChecks({ outDir: staging.dir, file: wav.file, channelFiles: wav.channelFiles, expectAudio: options.expectAudio, channels, expectedFrames: plan.totalFrames });
       checks.push(...output.checks);
@@ -69,7 +71,9 @@ export async function processAudio(discovery: Discovery, options: ProcessOptions
       peaks = peakRun.peaks;
       channelEntries = voice?.finish(plan.totalFrames) ?? null;
     } else {
-      const [mp3] = await allSettledOrThrow([joinMp3Chunks(chunks, { outDir: staging.dir, expectAudio: options.expectAudio, channels, signal, logger }), chunkHashes]);
+      // the writer hashes each chunk as it copies its frames
+      const mp3 = await joinMp3Chunks(chunks, { outDir: staging.dir, expectAudio: options.expectAudio, channels, fillPauses: options.fillPauses, signal, logger });
+      chunkHashes = mp3.sources;
       step('verify');
       checks.push(...mp3.checks);
       joined = mp3;
@@ -79,19 +83,19 @@ export async function processAudio(discovery: Discovery, options: ProcessOptions
     assertPassed(verification, joined.file);
 
     step('waveform');
-    const timeline = audioTimeline(timelineChunks, joined.chunkOffsetsSec, options.fillPauses);
+    const filledPauses = options.fillPauses && kind.format === 'wav';
+    const timeline = audioTimeline(timelineChunks, joined.chunkOffsetsSec, filledPauses);
     const waveform = await drawWaveform({
       outDir: staging.dir,
       peaks,
       labels: laneLabels(kind, participants.byChannel, chunks),
       durationMs: Math.round(joined.probe.durationSec * 1000),
-      pauses: timeline.pauses.map((p) => ({ mediaOffsetMs: p.mediaOffsetSec * 1000, durationMs: p.durationMs, filled: options.fillPauses })),
+      pauses: timeline.pauses.map((p) => ({ mediaOffsetMs: p.mediaOffsetSec * 1000, durationMs: p.durationMs, filled: filledPauses })),
     });
 
     step('manifest');
-    const hashes = await chunkHashes;
     const manifest = buildAudioManifest({
-      chunks: chunks.map((c, i) => ({ ...c, ...(hashes[i] as { sha256: string; sizeBytes: number }) })),
+      chunks: chunks.map((c, i) => ({ ...c, ...chunkHashes[i] })),
       resourceId: discovery.event?.resourceId ?? chunks[0].metadata.resourceId ?? null,
       output: joined,
       timeline,
