@@ -40,6 +40,10 @@ export async function writeWaveformPng(picture: WaveformPicture): Promise<{ widt
     pixels[at + 1] = rgb[1];
     pixels[at + 2] = rgb[2];
   };
+  // one gain for all lanes (so they stay comparable), up to 16x: quiet calls still show their shape
+  let loudest = 1;
+  for (const lane of picture.lanes) for (let x = 0; x < width; x++) loudest = Math.max(loudest, -lane.min[x], lane.max[x]);
+  const gain = Math.min(16, (0.9 * 32768) / loudest);
   const marked = new Uint8Array(width);
   for (const mark of picture.marks) {
     const from = Math.max(0, Math.floor(mark.from * width));
@@ -54,14 +58,19 @@ export async function writeWaveformPng(picture: WaveformPicture): Promise<{ widt
       const base = marked[x] ? MARK : index % 2 ? LANE_SHADE : BACKGROUND;
       for (let y = top; y < top + laneHeight; y++) paint(x, y, base);
       paint(x, middle, AXIS);
-      const hi = middle - Math.round((lane.max[x] / 32768) * half);
-      const lo = middle - Math.round((lane.min[x] / 32768) * half);
+      const hi = middle - Math.round(((lane.max[x] * gain) / 32768) * half);
+      const lo = middle - Math.round(((lane.min[x] * gain) / 32768) * half);
       for (let y = Math.max(top, hi); y <= Math.min(top + laneHeight - 1, lo); y++) paint(x, y, WAVE);
     }
     for (let x = 0; x < width; x++) paint(x, top + laneHeight - 1, AXIS);
   });
   const labels = picture.lanes
-    .map((lane, i) => `<text x="8" y="${i * laneHeight + 18}" font-family="DejaVu Sans, sans-serif" font-size="13" fill="#0f172a">${escapeXml(lane.label)}</text>`)
+    .map(
+      (lane, i) =>
+        // an approximate text width is enough for the backing box that keeps the label readable over the wave
+        `<rect x="4" y="${i * laneHeight + 4}" width="${Math.round(lane.label.length * 7.6) + 8}" height="19" rx="3" fill="#ffffff" fill-opacity="0.85"/>` +
+        `<text x="8" y="${i * laneHeight + 18}" font-family="DejaVu Sans, sans-serif" font-size="13" fill="#0f172a">${escapeXml(lane.label)}</text>`,
+    )
     .join('');
   const overlay = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${labels}</svg>`);
   const temporary = `${picture.outFile}.tmp-${process.pid}`;

@@ -10,7 +10,7 @@ import { withShutdownSignal } from '../signals.ts';
 
 export const PROCESS_USAGE = `Usage: acsrec process <input> --out <dir> [options]
 
-<input> is a directory of downloaded chunks (metadata *.json + media *.mp4, optional event.json)
+<input> is a directory of downloaded chunks (metadata *.json + media *.mp4, *.mp3 or *.wav, optional event.json)
 or an event file (RecordingFileStatusUpdated); chunks are then downloaded first.
 
 Options:
@@ -18,7 +18,7 @@ Options:
   --thumbnail-interval <s>     seconds between thumbnails (default 60)
   --thumbnail-width <px>       thumbnail width (default 320)
   --expect-video <WxH@fps>     required video configuration (default 1920x1080@8)
-  --expect-audio <Hz>          required audio sample rate, AAC (default 16000)
+  --expect-audio <Hz>          required audio sample rate (default 16000); codec AAC, MP3 or PCM by format
   --fill-pauses                render paused spans as black frames and silence
   --allow-gaps                 a missing chunk index is a warning, not an error
   --force                      replace an existing output
