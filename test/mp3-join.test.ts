@@ -30,6 +30,15 @@ function run(binary: string, args: string[]) {
   return { status: result.status, stdout: result.stdout, stderr: String(result.stderr) };
 }
 
+function encode(name: string, pcm: Buffer): string {
+  const raw = join(dir, `${name}.pcm`);
+  writeFileSync(raw, pcm);
+  const file = join(dir, `${name}.mp3`);
+  const made = run(ffmpegPath(), ['-v', 'error', '-y', '-f', 's16le', '-ar', String(RATE), '-ac', '1', '-i', raw, '-c:a', 'libmp3lame', '-b:a', '32k', file]);
+  expect(made.status, made.stderr).toBe(0);
+  return file;
+}
+
 function chunkPcm(k: number): Buffer {
   const pcm = Buffer.alloc(LENGTHS[k] * 2);
   for (const onset of BEEPS(k)) {
@@ -67,14 +76,7 @@ let result: Awaited<ReturnType<typeof writeJoinedMp3>>;
 let expected: number[][];
 
 beforeAll(async () => {
-  chunkFiles = LENGTHS.map((_, k) => {
-    const pcm = join(dir, `chunk-${k}.pcm`);
-    writeFileSync(pcm, chunkPcm(k));
-    const file = join(dir, `chunk-${k}.mp3`);
-    const made = run(ffmpegPath(), ['-v', 'error', '-y', '-f', 's16le', '-ar', String(RATE), '-ac', '1', '-i', pcm, '-c:a', 'libmp3lame', '-b:a', '32k', file]);
-    expect(made.status, made.stderr).toBe(0);
-    return file;
-  });
+  chunkFiles = LENGTHS.map((_, k) => encode(`chunk-${k}`, chunkPcm(k)));
   let before = 0;
   expected = chunkFiles.map((file, k) => {
     const local = beepOnsets(decode(file));
@@ -136,5 +138,64 @@ describe('joining 9 MP3 chunks by frame copy', () => {
     expect(result.sha256).toBe(sha256(ours));
     expect(result.sizeBytes).toBe(readFileSync(ours).length);
     expect(result.sources).toEqual(chunkFiles.map((file) => ({ sha256: sha256(file), sizeBytes: readFileSync(file).length })));
+  });
+});
+
+describe('the bit reservoir across a join', () => {
+  // Sound right up to the joins (a tone in noise: LAME fills the reservoir), so that frames decoded
+  // from the wrong bytes show. Chunk k's presented sample i is the joined output's sample
+  // offsetSamples + i; frame j of a chunk decodes to presented samples from j * 576 - delay - 529.
+  const lengths = [20000, 20123, 19871, 20300];
+  let probes4: Mp3Probe[];
+  let alone: Int16Array[];
+  beforeAll(async () => {
+    let seed = 1;
+    let t = 0;
+    const files = lengths.map((n, k) => {
+      const pcm = Buffer.alloc(n * 2);
+      for (let i = 0; i < n; i++, t++) {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        pcm.writeInt16LE(Math.round(3000 * Math.sin((2 * Math.PI * 440 * t) / RATE) + 1500 * (seed / 0x7fffffff - 0.5)), i * 2);
+      }
+      return encode(`tone-${k}`, pcm);
+    });
+    probes4 = await Promise.all(files.map((file) => probeMp3(file)));
+    alone = files.map((file) => decode(file));
+  }, 60_000);
+
+  /** Largest sample difference from the chunk decoded alone, per 576-sample block from frame `from`. */
+  function differences(joined: Int16Array, p: Mp3JoinPlan, k: number, from: number, blocks: number): number[] {
+    return Array.from({ length: blocks }, (_, b) => {
+      const start = (from + b) * 576 - probes4[k].encoderDelaySamples - 529;
+      let max = 0;
+      for (let i = Math.max(0, start); i < Math.min(start + 576, alone[k].length); i++) max = Math.max(max, Math.abs(joined[i + p.chunks[k].offsetSamples] - alone[k][i]));
+      return max;
+    });
+  }
+
+  it('hands the borrowed bytes over: from 2 frames after each join ours decodes exactly as the chunk alone; without the hand-over it does not', async () => {
+    const plan4 = planMp3Join(probes4);
+    expect(plan4.chunks.slice(1).every((c) => c.firstFrame > 0 && c.handOverBytes > 0)).toBe(true);
+    const withHandOver = join(dir, 'tone-joined.mp3');
+    await writeJoinedMp3({ plan: plan4, chunks: probes4, outFile: withHandOver });
+    const control = join(dir, 'tone-no-hand-over.mp3');
+    await writeJoinedMp3({ plan: { ...plan4, chunks: plan4.chunks.map((c) => ({ ...c, handOverBytes: 0 })) }, chunks: probes4, outFile: control });
+    const ours4 = decode(withHandOver);
+    const broken = decode(control);
+    for (let k = 1; k < lengths.length; k++) {
+      const c = plan4.chunks[k];
+      const ourAfter = differences(ours4, plan4, k, c.firstFrame + 2, 4);
+      const brokenAfter = differences(broken, plan4, k, c.firstFrame + 2, 4);
+      // The earlier chunk up to its last kept frame (whose free tail took the bytes) is untouched too.
+      const ourBefore = differences(ours4, plan4, k - 1, plan4.chunks[k - 1].lastFrame - 3, 4);
+      console.log(`join ${k}: hand-over ${c.handOverBytes} bytes; max difference from the chunk alone, blocks f+2..f+5: ours ${ourAfter.join(' ')}, without hand-over ${brokenAfter.join(' ')}; last 4 blocks before: ${ourBefore.join(' ')}`);
+      expect(ourAfter).toEqual([0, 0, 0, 0]);
+      expect(ourBefore).toEqual([0, 0, 0, 0]);
+      expect(Math.max(...brokenAfter)).toBeGreaterThan(500);
+    }
+    for (const binary of [ffmpegPath(), '/usr/bin/ffmpeg']) {
+      const decoded = run(binary, ['-v', 'error', '-xerror', '-i', withHandOver, '-f', 'null', '-']);
+      expect([decoded.status, decoded.stderr]).toEqual([0, '']);
+    }
   });
 });

@@ -3,11 +3,11 @@ import { InvalidInputError } from '../errors.ts';
 import { planMp3Join, reservoirIntact, type Mp3JoinInput } from './mp3-join-plan.ts';
 
 /** A 16 kHz mono MPEG-2 chunk of 144-byte frames as LAME writes them: frame 1 borrows 17 bytes from frame 0. */
-function chunk(presented: number, o: { delay?: number; spf?: number; reservoir?: number[]; file?: string; rate?: number } = {}): Mp3JoinInput {
+function chunk(presented: number, o: { delay?: number; spf?: number; reservoir?: number[]; mainData?: number; file?: string; rate?: number } = {}): Mp3JoinInput {
   const spf = o.spf ?? 576;
   const delay = o.delay ?? 576;
   const frameCount = Math.ceil((presented + delay + 529) / spf);
-  const mainDataBegin = new Uint16Array(frameCount);
+  const mainDataBegin = new Uint16Array(frameCount).fill(30);
   (o.reservoir ?? [0, 17, 20, 17, 108, 131]).forEach((v, i) => i < frameCount && (mainDataBegin[i] = v));
   return {
     file: o.file ?? `chunk-${presented}.mp3`,
@@ -17,6 +17,8 @@ function chunk(presented: number, o: { delay?: number; spf?: number; reservoir?:
     frameCount,
     frameSizes: new Uint32Array(frameCount).fill(144),
     mainDataBegin,
+    // 144-byte frames carry 131 bytes of main data; granules using 160 of them leave no free tail.
+    mainDataSizes: new Uint16Array(frameCount).fill(o.mainData ?? 160),
     sideInfoBytes: 13,
     encoderDelaySamples: delay,
     encoderPaddingSamples: frameCount * spf - delay - presented,
@@ -57,22 +59,26 @@ describe('planMp3Join', () => {
     expect(plan.encoderPaddingSamples).toBe(chunks[8].encoderPaddingSamples);
   });
 
-  it('drops leading frames only where no kept frame borrows their bytes, else cuts the earlier chunk\'s end', () => {
+  it('drops leading frames only where the bytes kept frames borrow from them can be handed over', () => {
     // 40000 samples: 72 frames, padding 72 * 576 - 576 - 40000 = 896, of which 896 - 529 = 367
     // are past the content once the decoder delay is counted. A join drops round((896 + 576) / 576) = 3 frames.
-    const borrowing = planMp3Join([chunk(40000), chunk(40000)]);
-    expect(borrowing.chunks.map((p) => [p.firstFrame, p.lastFrame, p.cutSamples])).toEqual([[0, 68, 3 * 576 - 367], [0, 71, 0]]);
-    // Without borrowing: 2 leading frames (1152 - 576 - 529 = 47 cut) and 1 trailing (576 - 367 = 209 cut).
-    const independent = planMp3Join([chunk(40000, { reservoir: [0] }), chunk(40000, { reservoir: [0] })]);
-    expect(independent.chunks.map((p) => [p.firstFrame, p.lastFrame, p.cutSamples])).toEqual([[0, 70, 209], [2, 71, 47]]);
-    expect(independent.chunks[1].offsetSamples).toBe(borrowing.chunks[1].offsetSamples);
+    const noRoom = planMp3Join([chunk(40000), chunk(40000)]);
+    expect(noRoom.chunks.map((p) => [p.firstFrame, p.lastFrame, p.cutSamples, p.handOverBytes])).toEqual([[0, 68, 3 * 576 - 367, 0], [0, 71, 0, 0]]);
+    // Granules using 120 of 131 bytes with main_data_begin 30 leave 41 bytes free at a frame's end:
+    // room for the 20 bytes frame 2 borrows from frame 1. 2 leading frames (1152 - 576 - 529 = 47
+    // cut) and 1 trailing (576 - 367 = 209 cut).
+    const room = planMp3Join([chunk(40000, { mainData: 120 }), chunk(40000, { mainData: 120 })]);
+    expect(room.chunks.map((p) => [p.firstFrame, p.lastFrame, p.cutSamples, p.handOverBytes])).toEqual([[0, 70, 209, 0], [2, 71, 47, 20]]);
+    const nothingBorrowed = planMp3Join([chunk(40000, { reservoir: Array(72).fill(0) }), chunk(40000, { reservoir: Array(72).fill(0) })]);
+    expect(nothingBorrowed.chunks.map((p) => [p.firstFrame, p.lastFrame, p.handOverBytes])).toEqual([[0, 70, 0], [2, 71, 0]]);
+    expect(new Set([noRoom, room, nothingBorrowed].map((p) => p.chunks[1].offsetSamples)).size).toBe(1);
   });
 
   it.each([
     ['frame 0 lends 17 bytes to frame 1', [0, 17], 1, false],
-    ['frame 0 lends nothing', [0, 0, 100], 1, true],
-    ['frame 2 reaches back past frame 1 into frame 0', [0, 0, 140], 1, false],
-    ['frame 2 reaches back 131 bytes, all within frame 1', [0, 0, 131], 1, true],
+    ['frame 0 lends nothing', [0, 0, 100, ...Array(20).fill(0)], 1, true],
+    ['frame 2 reaches back past frame 1 into frame 0', [0, 0, 140, ...Array(20).fill(0)], 1, false],
+    ['frame 2 reaches back 131 bytes, all within frame 1', [0, 0, 131, ...Array(20).fill(0)], 1, true],
   ])('reservoirIntact: %s', (_, reservoir, first, intact) => {
     expect(reservoirIntact(chunk(10000, { reservoir }), first)).toBe(intact);
   });

@@ -9,12 +9,13 @@ import type { Mp3Probe } from '../adapters/mp3/probe.ts';
  * chunk's encoder delay are dropped, as many as rounding against the running ideal asks, so a
  * chunk starts within half a frame of its ideal position and the error never accumulates. The
  * output keeps the first chunk's delay and the last chunk's padding, which its Info/LAME tag
- * declares. Leading frames are dropped only where no kept frame's bit reservoir reaches into them
- * (`main_data_begin`); trailing frames can always go (main data never reaches forward).
+ * declares. Trailing frames can always go (main data never reaches forward). Leading frames can
+ * go when the bytes that kept frames borrow from them through the bit reservoir (`main_data_begin`)
+ * fit in the free tail of the earlier chunk's last kept frame, where the writer hands them over.
  */
 export type Mp3JoinInput = Pick<
   Mp3Probe,
-  'file' | 'sampleRate' | 'channels' | 'samplesPerFrame' | 'frameCount' | 'frameSizes' | 'mainDataBegin' | 'sideInfoBytes' | 'encoderDelaySamples' | 'encoderPaddingSamples' | 'presentedSamples'
+  'file' | 'sampleRate' | 'channels' | 'samplesPerFrame' | 'frameCount' | 'frameSizes' | 'mainDataBegin' | 'mainDataSizes' | 'sideInfoBytes' | 'encoderDelaySamples' | 'encoderPaddingSamples' | 'presentedSamples'
 >;
 
 export interface Mp3JoinChunkPlan {
@@ -30,6 +31,12 @@ export interface Mp3JoinChunkPlan {
   placementErrorSamples: number;
   /** Presented samples of this chunk cut off by the frames dropped at its ends (decoder delay of 529 counted). */
   cutSamples: number;
+  /**
+   * Bytes that the kept frames borrow from the dropped leading ones: the writer puts the last
+   * this many reservoir bytes before `firstFrame` into the free tail of the previous chunk's last
+   * kept frame (bytes its own granules do not use).
+   */
+  handOverBytes: number;
 }
 
 export interface Mp3JoinPlan {
@@ -66,6 +73,7 @@ export function planMp3Join(chunks: Mp3JoinInput[]): Mp3JoinPlan {
   const d0 = chunks[0].encoderDelaySamples;
   const first = chunks.map(() => 0);
   const last = chunks.map((chunk) => chunk.frameCount - 1);
+  const handOver = chunks.map(() => 0);
   let ideal = 0;
   /** Output frames before the current chunk's first kept frame. */
   let framesBefore = 0;
@@ -83,6 +91,7 @@ export function planMp3Join(chunks: Mp3JoinInput[]): Mp3JoinPlan {
       const split = splitDrop({ prev, chunk, drop, prevKept: last[k - 1] - first[k - 1] + 1 });
       last[k - 1] -= split.trailing;
       first[k] = split.leading;
+      handOver[k] = split.handOver;
       framesBefore += last[k - 1] - first[k - 1] + 1;
     }
     ideal += chunks[k].presentedSamples;
@@ -99,6 +108,7 @@ export function planMp3Join(chunks: Mp3JoinInput[]): Mp3JoinPlan {
       idealOffsetSamples: ideals[k],
       placementErrorSamples: offsetSamples - ideals[k],
       cutSamples: headCut(chunk, first[k], spf) + (k < chunks.length - 1 ? tailCut(chunk, chunk.frameCount - 1 - last[k], spf) : 0),
+      handOverBytes: handOver[k],
     };
   });
   const frameCount = plans.reduce((sum, p) => sum + p.copiedFrames, 0);
@@ -132,28 +142,44 @@ function tailCut(chunk: Mp3JoinInput, frames: number, spf: number): number {
 
 /**
  * How many of the frames to drop at a join come from the earlier chunk's end and how many from the
- * later chunk's start: the split that cuts the fewest presented samples, among those that leave
- * every kept frame its bit reservoir; on a tie the earlier chunk's end (always safe).
+ * later chunk's start: the split that cuts the fewest presented samples, among those whose
+ * borrowed reservoir bytes fit where they can be handed over; on a tie the earlier chunk's end.
  */
-function splitDrop(a: { prev: Mp3JoinInput; chunk: Mp3JoinInput; drop: number; prevKept: number }): { leading: number; trailing: number } {
+function splitDrop(a: { prev: Mp3JoinInput; chunk: Mp3JoinInput; drop: number; prevKept: number }): { leading: number; trailing: number; handOver: number } {
   const { prev, chunk, drop, prevKept } = a;
   const spf = chunk.samplesPerFrame;
-  let best = { leading: 0, trailing: Math.min(drop, prevKept - 1), cut: Infinity };
+  let best = { leading: 0, trailing: Math.min(drop, prevKept - 1), handOver: 0, cut: Infinity };
   for (let leading = 0; leading <= Math.min(drop, chunk.frameCount - 1); leading++) {
     const trailing = drop - leading;
-    if (trailing > prevKept - 1 || !reservoirIntact(chunk, leading)) continue;
+    if (trailing > prevKept - 1) continue;
+    const handOver = borrowedBytes(chunk, leading);
+    if (handOver > freeTailBytes(prev, prev.frameCount - 1 - trailing)) continue;
     const cut = headCut(chunk, leading, spf) + tailCut(prev, trailing, spf);
-    if (cut < best.cut) best = { leading, trailing, cut };
+    if (cut < best.cut) best = { leading, trailing, handOver, cut };
   }
   return best;
 }
 
-/** Whether frames from `first` on decode without the bytes of the frames before it. */
-export function reservoirIntact(chunk: Pick<Mp3JoinInput, 'frameSizes' | 'mainDataBegin' | 'sideInfoBytes' | 'frameCount'>, first: number): boolean {
+type ReservoirFields = Pick<Mp3JoinInput, 'frameSizes' | 'mainDataBegin' | 'mainDataSizes' | 'sideInfoBytes' | 'frameCount'>;
+
+/** How far before frame `first` the main data of the frames from `first` on starts, in bytes (0: they need nothing earlier). */
+export function borrowedBytes(chunk: ReservoirFields, first: number): number {
   let available = 0;
+  let borrowed = 0;
   for (let j = first; j < chunk.frameCount && available < MAX_RESERVOIR_BYTES; j++) {
-    if (chunk.mainDataBegin[j] > available) return false;
+    borrowed = Math.max(borrowed, chunk.mainDataBegin[j] - available);
     available += chunk.frameSizes[j] - chunk.sideInfoBytes;
   }
-  return true;
+  return borrowed;
+}
+
+/** Whether frames from `first` on decode without the bytes of the frames before it. */
+export function reservoirIntact(chunk: ReservoirFields, first: number): boolean {
+  return borrowedBytes(chunk, first) === 0;
+}
+
+/** Bytes at the end of frame j that no granule up to j uses (only the frame's own payload is counted). */
+export function freeTailBytes(chunk: ReservoirFields, j: number): number {
+  const payload = chunk.frameSizes[j] - chunk.sideInfoBytes;
+  return Math.max(0, Math.min(payload, payload + chunk.mainDataBegin[j] - chunk.mainDataSizes[j]));
 }

@@ -88,3 +88,27 @@ export function mainDataBegin(bytes: Uint8Array, offset: number, header: FrameHe
 export function mainDataBytes(header: FrameHeader, frameSize = header.frameSize): number {
   return frameSize - 4 - (header.protected ? 2 : 0) - header.sideInfoSize;
 }
+
+/**
+ * Bytes of main data the frame's own granules use: the sum of their `part2_3_length` fields
+ * (ISO 11172-3 2.4.1.7, 13818-3 2.4.1.7), rounded up. What follows it, up to the next frame's
+ * main data, is free; a join can hand bytes over to the next frame there.
+ */
+export function mainDataSize(bytes: Uint8Array, offset: number, header: FrameHeader): number {
+  const start = (offset + 4 + (header.protected ? 2 : 0)) * 8;
+  const bits = (at: number, n: number) => {
+    let value = 0;
+    for (let i = 0; i < n; i++) value = (value << 1) | ((bytes[(at + i) >> 3] >> (7 - ((at + i) & 7))) & 1);
+    return value;
+  };
+  const v1 = header.version === '1';
+  const mono = header.channels === 1;
+  let at = start + (v1 ? 9 + (mono ? 5 : 3) + 4 * header.channels : 8 + (mono ? 1 : 2));
+  const granules = v1 ? 2 : 1;
+  let total = 0;
+  for (let g = 0; g < granules * header.channels; g++) {
+    total += bits(at, 12);
+    at += v1 ? 59 : 63;
+  }
+  return Math.ceil(total / 8);
+}

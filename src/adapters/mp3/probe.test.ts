@@ -127,5 +127,19 @@ describe('probeMp3 on files libmp3lame writes (both ffmpegs)', () => {
     expect([probe.sampleRate, probe.channels]).toEqual([Number(ffprobe.sample_rate), Number(ffprobe.channels)]);
     expect(probe.samplesPerFrame).toBe(rate >= 32000 ? 1152 : 576);
     expect(probe.hasInfoTag).toBe(true);
+    // The side information read right: each frame's main data starts after the previous one's ends
+    // and ends inside its own frame (main_data_begin and part2_3_length agree for every frame).
+    let payloadStart = 0;
+    let previousEnd = 0;
+    for (let j = 0; j < probe.frameCount; j++) {
+      const start = payloadStart - probe.mainDataBegin[j];
+      payloadStart += probe.frameSizes[j] - probe.sideInfoBytes;
+      expect(start).toBeGreaterThanOrEqual(previousEnd);
+      expect(start + probe.mainDataSizes[j]).toBeLessThanOrEqual(payloadStart);
+      previousEnd = start + probe.mainDataSizes[j];
+    }
+    expect(probe.mainDataSizes.reduce((a, b) => a + b, 0)).toBeGreaterThan(0.3 * payloadStart);
+    expect(probe.mainDataBegin[0]).toBe(0);
+    expect(Math.max(...probe.mainDataBegin)).toBeGreaterThan(0);
   });
 });

@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import { InvalidInputError } from '../../errors.ts';
 import { id3v2Size, TAIL_BYTES, trailingTagsSize } from './container-tags.ts';
 import { FileWindow } from './file-window.ts';
-import { mainDataBegin, parseFrameHeader, sameStream, type FrameHeader, type MpegVersion } from './frame-header.ts';
+import { mainDataBegin, mainDataSize, parseFrameHeader, sameStream, type FrameHeader, type MpegVersion } from './frame-header.ts';
 import { parseInfoTag, type InfoTag } from './info-tag.ts';
 
 export interface Mp3Probe {
@@ -20,6 +20,8 @@ export interface Mp3Probe {
   frameSizes: Uint32Array;
   /** Each audio frame's `main_data_begin`: bytes of earlier frames its main data starts in. */
   mainDataBegin: Uint16Array;
+  /** Bytes of main data each frame's granules use (part2_3_length), wherever they start. */
+  mainDataSizes: Uint16Array;
   /** Bytes before the main data in each frame: header, CRC and side information. */
   sideInfoBytes: number;
   /** From the LAME tag (0 without one). */
@@ -40,6 +42,8 @@ export interface Mp3Probe {
 const CONFIRMING_FRAMES = 3;
 /** How far into the file (after an ID3v2 tag) the first frame is looked for. */
 const FIRST_FRAME_SEARCH_BYTES = 128 * 1024;
+/** Header, CRC and the largest side information (MPEG-1 stereo). */
+const SIDE_INFO_READ = 4 + 2 + 32;
 
 /**
  * Reads an MP3's frame headers in one forward pass through a 1 MB window (memory does not grow
@@ -100,8 +104,8 @@ export async function probeMp3(file: string): Promise<Mp3Probe> {
     let skippedBytes = found.at - start;
     let offset = found.at;
     while (offset + 4 <= end) {
-      if (!window.covers(offset, 8)) await window.read(offset, 8);
-      const parsed = parseFrameHeader(window.view(offset, 8));
+      if (!window.covers(offset, SIDE_INFO_READ)) await window.read(offset, SIDE_INFO_READ);
+      const parsed = parseFrameHeader(window.view(offset, 4));
       if (!parsed.ok || !sameStream(stream, parsed.header)) {
         const resync = await searchChain(offset + 1, end, stream);
         if (!resync) break;
@@ -119,9 +123,10 @@ export async function probeMp3(file: string): Promise<Mp3Probe> {
           offset += header.frameSize;
           continue;
         }
-        if (!window.covers(offset, 8)) await window.read(offset, 8);
+        if (!window.covers(offset, SIDE_INFO_READ)) await window.read(offset, SIDE_INFO_READ);
       }
-      tables.push(offset, header.frameSize, mainDataBegin(window.view(offset, 8), 0, header));
+      const sideInfo = window.view(offset, SIDE_INFO_READ);
+      tables.push(offset, header.frameSize, mainDataBegin(sideInfo, 0, header), mainDataSize(sideInfo, 0, header));
       offset += header.frameSize;
     }
     if (tables.count === 0) throw fail('holds no MP3 audio frames (only a tag frame)');
@@ -149,6 +154,7 @@ export async function probeMp3(file: string): Promise<Mp3Probe> {
       frameOffsets: tables.offsets.slice(0, frameCount),
       frameSizes,
       mainDataBegin: tables.mainDataBegin.slice(0, frameCount),
+      mainDataSizes: tables.mainDataSizes.slice(0, frameCount),
       sideInfoBytes: 4 + (stream.protected ? 2 : 0) + stream.sideInfoSize,
       encoderDelaySamples: delay,
       encoderPaddingSamples: padding,
@@ -171,18 +177,20 @@ function describeStart(bytes: Uint8Array): string {
   return ` (it starts with bytes ${Buffer.from(bytes.subarray(0, 8)).toString('hex')})`;
 }
 
-/** Growable frame tables (typed arrays: 14 bytes a frame). */
+/** Growable frame tables (typed arrays: 16 bytes a frame). */
 class FrameTables {
   count = 0;
   offsets: Float64Array;
   sizes: Uint32Array;
   mainDataBegin: Uint16Array;
+  mainDataSizes: Uint16Array;
   constructor(capacity: number) {
     this.offsets = new Float64Array(capacity);
     this.sizes = new Uint32Array(capacity);
     this.mainDataBegin = new Uint16Array(capacity);
+    this.mainDataSizes = new Uint16Array(capacity);
   }
-  push(offset: number, size: number, mdb: number): void {
+  push(offset: number, size: number, mdb: number, mainData: number): void {
     if (this.count === this.offsets.length) {
       const grow = <T extends Float64Array | Uint32Array | Uint16Array>(a: T, make: (n: number) => T): T => {
         const b = make(a.length * 2);
@@ -192,10 +200,12 @@ class FrameTables {
       this.offsets = grow(this.offsets, (n) => new Float64Array(n));
       this.sizes = grow(this.sizes, (n) => new Uint32Array(n));
       this.mainDataBegin = grow(this.mainDataBegin, (n) => new Uint16Array(n));
+      this.mainDataSizes = grow(this.mainDataSizes, (n) => new Uint16Array(n));
     }
     this.offsets[this.count] = offset;
     this.sizes[this.count] = size;
     this.mainDataBegin[this.count] = mdb;
+    this.mainDataSizes[this.count] = mainData;
     this.count++;
   }
 }

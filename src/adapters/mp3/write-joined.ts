@@ -57,7 +57,10 @@ export async function writeJoinedMp3({ plan, chunks, outFile, signal }: WriteJoi
     await write(tagFrame);
     const sources: WriteJoinedMp3Result['sources'] = [];
     for (let k = 0; k < chunks.length; k++) {
-      sources.push(await copyFrames(chunks[k], plan.chunks[k].firstFrame, plan.chunks[k].lastFrame, write, signal));
+      const next = k + 1 < chunks.length && plan.chunks[k + 1].handOverBytes > 0 ? await reservoirTail(chunks[k + 1], plan.chunks[k + 1].firstFrame, plan.chunks[k + 1].handOverBytes) : null;
+      const last = plan.chunks[k].lastFrame;
+      const patch = next && { at: chunks[k].frameOffsets[last] + chunks[k].frameSizes[last] - next.length, bytes: next };
+      sources.push(await copyFrames(chunks[k], plan.chunks[k].firstFrame, last, write, signal, patch));
     }
     await output.sync();
     await output.close();
@@ -84,7 +87,30 @@ function frameRanges(chunk: Mp3Probe, first: number, last: number): [number, num
   return ranges;
 }
 
-async function copyFrames(chunk: Mp3Probe, first: number, last: number, write: (bytes: Uint8Array) => Promise<void>, signal?: AbortSignal) {
+/**
+ * The last `length` bytes of the bit reservoir before frame `first`: the payload tails of the
+ * frames before it (side information skipped), which the kept frames' main data starts in.
+ */
+async function reservoirTail(chunk: Mp3Probe, first: number, length: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let missing = length;
+  for (let j = first - 1; j >= 0 && missing > 0; j--) {
+    const payload = chunk.frameSizes[j] - chunk.sideInfoBytes;
+    const take = Math.min(payload, missing);
+    parts.unshift(await readBytes(chunk.file, chunk.frameOffsets[j] + chunk.frameSizes[j] - take, take));
+    missing -= take;
+  }
+  if (missing > 0) throw new RangeError(`${chunk.file}: ${length} reservoir bytes asked before frame ${first}, only ${length - missing} there`);
+  return Buffer.concat(parts);
+}
+
+/** Bytes put over the source's at absolute offset `at` as they are copied (after hashing). */
+interface Patch {
+  at: number;
+  bytes: Buffer;
+}
+
+async function copyFrames(chunk: Mp3Probe, first: number, last: number, write: (bytes: Uint8Array) => Promise<void>, signal?: AbortSignal, patch?: Patch | null) {
   const ranges = frameRanges(chunk, first, last);
   const source = await open(chunk.file, 'r');
   try {
@@ -101,6 +127,10 @@ async function copyFrames(chunk: Mp3Probe, first: number, last: number, write: (
       const block = buffer.subarray(0, bytesRead);
       hash.update(block);
       const blockEnd = position + bytesRead;
+      if (patch && patch.at < blockEnd && patch.at + patch.bytes.length > position) {
+        const from = Math.max(patch.at, position);
+        patch.bytes.copy(block, from - position, from - patch.at, Math.min(patch.at + patch.bytes.length, blockEnd) - patch.at);
+      }
       while (range < ranges.length && ranges[range][0] < blockEnd) {
         const [start, end] = ranges[range];
         if (start >= position && block[start - position] !== 0xff) {
