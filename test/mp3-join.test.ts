@@ -134,6 +134,32 @@ describe('joining 9 MP3 chunks by frame copy', () => {
     expect(decoded.stderr).toBe('');
   });
 
+  it('starts with one Info/LAME tag frame: frames, bytes, the first delay, the last padding, LAME\'s tag CRC', async () => {
+    const bytes = readFileSync(ours);
+    // 16 kHz mono MPEG-2: the tag sits after the 4-byte header and 9 bytes of side information.
+    expect(bytes.toString('latin1', 13, 17)).toBe('Info');
+    expect(bytes.readUInt32BE(17)).toBe(0x0f);
+    const ffprobe = JSON.parse(String(run('/usr/bin/ffprobe', ['-v', 'error', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'json', ours]).stdout)).streams[0];
+    expect(bytes.readUInt32BE(21)).toBe(Number(ffprobe.nb_read_packets));
+    expect(bytes.readUInt32BE(25)).toBe(bytes.length);
+    const lame = 13 + 120;
+    expect(bytes.toString('latin1', lame, lame + 4)).toBe('Lavc'); // the chunks' encoder, carried on
+    const delay = (bytes[lame + 21] << 4) | (bytes[lame + 22] >> 4);
+    const padding = ((bytes[lame + 22] & 15) << 8) | bytes[lame + 23];
+    expect(delay).toBe(Math.round(Number(JSON.parse(String(run('/usr/bin/ffprobe', ['-v', 'error', '-show_entries', 'stream=start_time', '-of', 'json', chunkFiles[0]]).stdout)).streams[0].start_time) * RATE) - 529);
+    const lastFrames = (await probeMp3(chunkFiles[8])).frameCount;
+    expect(padding).toBe(lastFrames * 576 - 576 - LENGTHS[8]);
+    expect(bytes.readUInt32BE(lame + 28)).toBe(bytes.length);
+    let crc = 0; // CRC-16/ARC, bit by bit, over the tag frame up to the CRC field
+    for (const byte of bytes.subarray(0, lame + 34)) {
+      crc ^= byte;
+      for (let i = 0; i < 8; i++) crc = crc & 1 ? (crc >>> 1) ^ 0xa001 : crc >>> 1;
+    }
+    expect(bytes.readUInt16BE(lame + 34)).toBe(crc);
+    const warnings = run('/usr/bin/ffmpeg', ['-v', 'warning', '-i', ours, '-f', 'null', '-']);
+    expect(warnings.stderr).toBe('');
+  });
+
   it('reports the hashes and size of what it read and wrote', () => {
     expect(result.sha256).toBe(sha256(ours));
     expect(result.sizeBytes).toBe(readFileSync(ours).length);
