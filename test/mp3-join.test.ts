@@ -30,36 +30,39 @@ function run(binary: string, args: string[]) {
   return { status: result.status, stdout: result.stdout, stderr: String(result.stderr) };
 }
 
-function encode(name: string, pcm: Buffer): string {
+/** Even chunks by the embedded ffmpeg 4.1, odd ones by Debian's 5.1: their libmp3lame tags both count. */
+function encode(name: string, pcm: Buffer, o: { k?: number; rate?: number; channels?: number; bitrate?: string } = {}): string {
   const raw = join(dir, `${name}.pcm`);
   writeFileSync(raw, pcm);
   const file = join(dir, `${name}.mp3`);
-  const made = run(ffmpegPath(), ['-v', 'error', '-y', '-f', 's16le', '-ar', String(RATE), '-ac', '1', '-i', raw, '-c:a', 'libmp3lame', '-b:a', '32k', file]);
+  const binary = (o.k ?? 0) % 2 ? '/usr/bin/ffmpeg' : ffmpegPath();
+  const input = ['-f', 's16le', '-ar', String(o.rate ?? RATE), '-ac', '1', '-i', raw];
+  const made = run(binary, ['-v', 'error', '-y', ...input, '-ac', String(o.channels ?? 1), '-c:a', 'libmp3lame', '-b:a', o.bitrate ?? '32k', file]);
   expect(made.status, made.stderr).toBe(0);
   return file;
 }
 
-function chunkPcm(k: number): Buffer {
-  const pcm = Buffer.alloc(LENGTHS[k] * 2);
-  for (const onset of BEEPS(k)) {
-    for (let i = 0; i < BEEP_SAMPLES; i++) pcm.writeInt16LE(Math.round(16000 * Math.sin((2 * Math.PI * 1000 * i) / RATE)), (onset + i) * 2);
+function beepPcm(length: number, onsets: number[], rate = RATE): Buffer {
+  const pcm = Buffer.alloc(length * 2);
+  for (const onset of onsets) {
+    for (let i = 0; i < BEEP_SAMPLES; i++) pcm.writeInt16LE(Math.round(16000 * Math.sin((2 * Math.PI * 1000 * i) / rate)), (onset + i) * 2);
   }
   return pcm;
 }
 
 function decode(file: string, binary = ffmpegPath()): Int16Array {
-  const result = run(binary, ['-v', 'error', '-i', file, '-f', 's16le', '-ac', '1', '-ar', String(RATE), '-']);
+  const result = run(binary, ['-v', 'error', '-i', file, '-f', 's16le', '-ac', '1', '-']);
   expect(result.status, result.stderr).toBe(0);
   return new Int16Array(result.stdout.buffer, result.stdout.byteOffset, result.stdout.length / 2);
 }
 
 /** Beep onsets: the first sample above half of full scale after a quarter second of quiet. */
-function beepOnsets(samples: Int16Array): number[] {
+function beepOnsets(samples: Int16Array, rate = RATE): number[] {
   const onsets: number[] = [];
   let lastLoud = -Infinity;
   for (let i = 0; i < samples.length; i++) {
     if (Math.abs(samples[i]) > 8000) {
-      if (i - lastLoud > RATE / 4) onsets.push(i);
+      if (i - lastLoud > rate / 4) onsets.push(i);
       lastLoud = i;
     }
   }
@@ -76,7 +79,7 @@ let result: Awaited<ReturnType<typeof writeJoinedMp3>>;
 let expected: number[][];
 
 beforeAll(async () => {
-  chunkFiles = LENGTHS.map((_, k) => encode(`chunk-${k}`, chunkPcm(k)));
+  chunkFiles = LENGTHS.map((n, k) => encode(`chunk-${k}`, beepPcm(n, BEEPS(k)), { k }));
   let before = 0;
   expected = chunkFiles.map((file, k) => {
     const local = beepOnsets(decode(file));
@@ -183,7 +186,7 @@ describe('the bit reservoir across a join', () => {
         seed = (seed * 1103515245 + 12345) & 0x7fffffff;
         pcm.writeInt16LE(Math.round(3000 * Math.sin((2 * Math.PI * 440 * t) / RATE) + 1500 * (seed / 0x7fffffff - 0.5)), i * 2);
       }
-      return encode(`tone-${k}`, pcm);
+      return encode(`tone-${k}`, pcm, { k });
     });
     probes4 = await Promise.all(files.map((file) => probeMp3(file)));
     alone = files.map((file) => decode(file));
@@ -221,6 +224,36 @@ describe('the bit reservoir across a join', () => {
     }
     for (const binary of [ffmpegPath(), '/usr/bin/ffmpeg']) {
       const decoded = run(binary, ['-v', 'error', '-xerror', '-i', withHandOver, '-f', 'null', '-']);
+      expect([decoded.status, decoded.stderr]).toEqual([0, '']);
+    }
+  });
+});
+
+describe('MPEG-1 chunks (44.1 kHz stereo, 1152 samples a frame)', () => {
+  it('places each beep within half a frame (576 samples, 13 ms) of the summed lengths; a cat does not', async () => {
+    const rate = 44100;
+    const lengths = [100000, 100500, 99333, 101111];
+    const files = lengths.map((n, k) => encode(`stereo-${k}`, beepPcm(n, [20000 + 97 * k], rate), { k, rate, channels: 2, bitrate: '128k' }));
+    let before = 0;
+    const expected44 = files.map((file, k) => {
+      const [local] = beepOnsets(decode(file), rate);
+      before += lengths[k];
+      return before - lengths[k] + local;
+    });
+    const chunks = await Promise.all(files.map((file) => probeMp3(file)));
+    expect(chunks.map((c) => [c.presentedSamples, c.samplesPerFrame, c.channels])).toEqual(lengths.map((n) => [n, 1152, 2]));
+    const out = join(dir, 'stereo.mp3');
+    await writeJoinedMp3({ plan: planMp3Join(chunks), chunks, outFile: out });
+    const naive44 = join(dir, 'stereo-cat.mp3');
+    writeFileSync(naive44, Buffer.concat(files.map((file) => readFileSync(file))));
+    const ourErrors = beepOnsets(decode(out), rate).map((t, i) => t - expected44[i]);
+    const catErrors = beepOnsets(decode(naive44), rate).map((t, i) => t - expected44[i]);
+    console.log(`44.1 kHz beep offsets (samples), ours ${ourErrors.join(' ')}, cat ${catErrors.join(' ')}`);
+    expect(ourErrors).toHaveLength(4);
+    for (const e of ourErrors) expect(Math.abs(e)).toBeLessThanOrEqual(576);
+    expect(Math.abs(catErrors[3])).toBeGreaterThan(576);
+    for (const binary of [ffmpegPath(), '/usr/bin/ffmpeg']) {
+      const decoded = run(binary, ['-v', 'error', '-xerror', '-i', out, '-f', 'null', '-']);
       expect([decoded.status, decoded.stderr]).toEqual([0, '']);
     }
   });
