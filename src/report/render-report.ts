@@ -92,7 +92,7 @@ function summary(m: Manifest): SafeHtml {
     ['Recording started', formatUtc(Date.parse(m.recordingStartTime))],
     ['Wall-clock duration', formatDuration(m.wallClockDurationMs)],
     ['Media duration', formatDuration(m.output.durationMs)],
-    ['Video', `${video.codec} ${video.width}×${video.height} @ ${video.frameRate} fps`],
+    ['Video', video ? `${video.codec} ${video.width}×${video.height} @ ${video.frameRate} fps` : 'none (audio recording)'],
     ['Audio', `${audio.codec} ${audio.sampleRate} Hz, ${audio.channels} channel${audio.channels === 1 ? '' : 's'}`],
     ['Chunks · pauses · participants', `${m.chunks.length} · ${m.pauses.length} · ${m.participants.length}`],
     ['File', html`<a href="recording.mp4">recording.mp4</a> (${formatBytes(m.output.sizeBytes)})`],
