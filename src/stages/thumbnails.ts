@@ -35,6 +35,7 @@ export interface ThumbnailContext {
 
 export const THUMBNAIL_DIR = 'thumbnails';
 const SPRITE_FILE = 'sprite.jpg';
+const MAX_FRAMES_AHEAD = 4;
 
 /** Which keyframe each thumbnail shows: one per interval, the last keyframe at or before it. */
 export function pickKeyframes(sources: ThumbnailSource[], intervalSec: number, durationSec: number) {
@@ -85,12 +86,15 @@ export async function makeThumbnails(sources: ThumbnailSource[], context: Thumbn
   let filled = 0;
   let written = 0;
   let writing: Promise<unknown> = Promise.resolve();
+  let pending = 0;
   const onFrame = (complete: Buffer) => {
     const index = written++;
     if (index >= names.length) return;
-    writing = writing.then(() =>
-      Promise.all([writeThumbnailJpeg(complete, width, height, join(dir, names[index])), sheet.writeTile(complete, width, height, layout.tiles[index].x, layout.tiles[index].y)]),
-    );
+    pending++;
+    writing = writing.then(async () => {
+      await Promise.all([writeThumbnailJpeg(complete, width, height, join(dir, names[index])), sheet.writeTile(complete, width, height, layout.tiles[index].x, layout.tiles[index].y)]);
+      pending--;
+    });
   };
   try {
     await runFfmpeg({
@@ -111,6 +115,8 @@ export async function makeThumbnails(sources: ThumbnailSource[], context: Thumbn
             filled = 0;
           }
         }
+        // a few frames ahead of the encoder at most: ffmpeg waits instead of frames piling up here
+        return pending > MAX_FRAMES_AHEAD ? writing : undefined;
       },
     });
     await writing;

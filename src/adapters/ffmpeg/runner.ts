@@ -17,8 +17,8 @@ export interface RunFfmpegOptions {
   signal?: AbortSignal;
   logger?: Logger;
   onProgress?: (progress: FfmpegProgress) => void;
-  /** Receives stdout bytes (e.g. an image pipe); otherwise stdout is drained. */
-  onStdout?: (chunk: Buffer) => void;
+  /** Receives stdout bytes (e.g. an image pipe); otherwise stdout is drained. A returned promise pauses the pipe until it settles. */
+  onStdout?: (chunk: Buffer) => void | Promise<unknown>;
   /** What the run is for, in logs and errors. */
   label?: string;
   /** How many stderr lines to keep for the result (default 400: errors need the tail only). */
@@ -80,7 +80,13 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegResult> {
     const onAbort = () => kill('abort');
     signal?.addEventListener('abort', onAbort, { once: true });
 
-    child.stdout.on('data', (chunk: Buffer) => options.onStdout?.(chunk));
+    child.stdout.on('data', (chunk: Buffer) => {
+      const busy = options.onStdout?.(chunk);
+      if (!busy) return;
+      child.stdout.pause();
+      const resume = () => child.stdout.resume();
+      busy.then(resume, resume);
+    });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => {
       const lines = (partial + text).split(/\r?\n/);

@@ -1,6 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 
+// every image is encoded once: libvips' operation cache would only hold memory (up to 50 MB)
+sharp.cache(false);
+sharp.concurrency(1);
+
 export interface SpriteLayout {
   columns: number;
   rows: number;
