@@ -83,9 +83,8 @@ describe('the corpus, checked by ffmpeg alone (a failure here is the fixture\'s,
         expect(variant.trait({ video, audio }, chunk.index), `${chunk.mediaFile}: ffprobe`).toBeNull();
         const metadata = JSON.parse(await readFile(chunk.mediaFile.replace(/\.mp4$/, '.json'), 'utf8'));
         expect(metadata.chunkDuration).toBe(Math.round(chunk.durationSec * 1000));
-        for (const decoder of decoders) {
-          expectMarkers(await findMarkers(chunk.mediaFile, { ffmpeg: decoder.path }), chunk.markersSec, { placeSec: SYNC_SEC }, `${chunk.mediaFile} (${decoder.label})`);
-        }
+        const decoded = await Promise.all(decoders.map((decoder) => findMarkers(chunk.mediaFile, { ffmpeg: decoder.path })));
+        decoded.forEach((markers, i) => expectMarkers(markers, chunk.markersSec, { placeSec: SYNC_SEC }, `${chunk.mediaFile} (${decoders[i].label})`));
       }
     });
   }
