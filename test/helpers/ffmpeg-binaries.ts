@@ -13,7 +13,7 @@ export interface FfmpegUnderTest {
 /** The ffmpeg builds the pipeline must work with: the embedded default and the container image's (Debian's). */
 export const FFMPEGS_UNDER_TEST: FfmpegUnderTest[] = [
   { label: 'the embedded ffmpeg 4.1', path: EMBEDDED_FFMPEG, missing: null },
-  { label: "Debian's ffmpeg 5.1", path: DEBIAN_FFMPEG, missing: existsSync(DEBIAN_FFMPEG) ? null : `${DEBIAN_FFMPEG} is absent (bash .ci/install-media-tools.sh installs it)` },
+  { label: "Debian's ffmpeg 5.1", path: DEBIAN_FFMPEG, missing: existsSync(DEBIAN_FFMPEG) ? null : `${DEBIAN_FFMPEG} is absent (sh .ci/install-media-tools.sh installs it)` },
 ];
 
 /**
