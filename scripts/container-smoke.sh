@@ -33,19 +33,15 @@ pick_runtime() {
   echo chroot
 }
 
-smoke_with_engine() {
-  local rt=$1 out
-  out=$(mktemp -d) && chmod 0777 "$out"
-  step "build $TAG with $rt"
-  "$rt" build -t "$TAG" "$ROOT"
-  step "process the sample (fixtures/three-chunks-with-pause)"
-  "$rt" run --rm -v "$SAMPLE:/in:ro" -v "$out:/out" "$TAG" process /in --out /out/rec --thumbnail-interval 2
-  step "verify /out/rec/recording.mp4"
-  "$rt" run --rm -v "$out:/out:ro" "$TAG" verify /out/rec/recording.mp4
-  step "worker --help"
-  "$rt" run --rm "$TAG" worker --help | grep -q -- '--queue' || fail "worker --help does not describe --queue"
-  step "image size"
-  "$rt" image inspect "$TAG" --format '{{.Size}}' | awk '{printf "%.0f MB\n", $1 / 1e6}'
+# Engine mode: image_run HOST:INSIDE[:ro]... -- ARGS... runs the entrypoint (CMD when no ARGS);
+# image_sh SCRIPT runs a shell in the image as its user.
+engine_build() {
+  RT=$1
+  step "build $TAG with $RT"
+  "$RT" build -t "$TAG" "$ROOT"
+  image_run() { local volumes=(); while [[ $1 != -- ]]; do volumes+=(-v "$1"); shift; done; shift; "$RT" run --rm "${volumes[@]}" "$TAG" "$@"; }
+  image_sh() { "$RT" run --rm --entrypoint /bin/sh "$TAG" -c "$1"; }
+  image_size() { "$RT" image inspect --format '{{.Size}}' "$TAG" | awk '{printf "%.0f MB", $1 / 1e6}'; }
 }
 
 # --- chroot mode: the Dockerfile carried out on directories -----------------------------------
@@ -201,35 +197,48 @@ run_entrypoint() {
     HOME="/home/$FINAL_USER" "${FINAL_ENV[@]}" "${ENTRYPOINT[@]}" "$@"
 }
 
-smoke_with_chroot() {
+chroot_build() {
   [[ $(id -u) == 0 ]] || fail "chroot mode needs root (no podman or docker engine found)"
   build_rootfs
-  local out; out=$(mktemp -d) && chmod 0777 "$out"
-  step "image size: $(du -sx --apparent-size --block-size=1M "$FINAL" | cut -f1) MB (base stand-in $(du -sx --apparent-size --block-size=1M "$WORK"/base-node* | cut -f1 | head -1) MB)"
-  step "the app cannot rewrite its own code (as $FINAL_USER)"
-  if in_root "$FINAL" "$FINAL_USER:$FINAL_USER" /bin/sh -c 'touch /app/dist/acsrec.mjs' 2>/dev/null; then fail "$FINAL_USER can write /app"; fi
-  step "ffmpeg at FFMPEG_PATH"
-  run_entrypoint --version
-  in_root "$FINAL" "$FINAL_USER:$FINAL_USER" /usr/bin/env -i "${FINAL_ENV[@]}" /bin/sh -c '"$FFMPEG_PATH" -hide_banner -version | head -1'
-  step "process the sample (fixtures/three-chunks-with-pause)"
-  BINDS=("$SAMPLE:/in:ro" "$out:/out")
-  run_entrypoint process /in --out /out/rec --thumbnail-interval 2
+  image_run() (
+    BINDS=(); while [[ $1 != -- ]]; do BINDS+=("$1"); shift; done; shift
+    (($#)) || set -- "${CMD[@]}"
+    run_entrypoint "$@"
+  )
+  image_sh() { in_root "$FINAL" "$FINAL_USER:$FINAL_USER" /usr/bin/env -i PATH=$SYSTEM_PATH "${FINAL_ENV[@]}" /bin/sh -c "$1"; }
+  image_size() {
+    du -sxb "$FINAL" "$WORK"/base-node* | awk 'NR == 1 {i = $1} NR == 2 {b = $1} END {printf "%.0f MB (base stand-in %.0f MB)", i / 1e6, b / 1e6}'
+  }
+}
+
+smoke_steps() {
+  local out rc=0
+  out=$(mktemp -d) && chmod 0777 "$out"
+  step "image size: $(image_size)"
+  step "the app cannot rewrite its own code"
+  if image_sh 'touch /app/dist/acsrec.mjs' 2>/dev/null; then fail "the image's user can write /app"; fi
+  step "acsrec --version; ffmpeg at FFMPEG_PATH"
+  image_run -- --version
+  image_sh '"$FFMPEG_PATH" -hide_banner -version | head -1'
+  step "process the sample (fixtures/three-chunks-with-pause, read-only)"
+  image_run "$SAMPLE:/in:ro" "$out:/out" -- process /in --out /out/rec --thumbnail-interval 2
   step "verify /out/rec/recording.mp4"
-  run_entrypoint verify /out/rec/recording.mp4
-  BINDS=()
+  image_run "$out:/out:ro" -- verify /out/rec/recording.mp4
+  ls -l "$out/rec" >&2
   step "worker --help"
-  run_entrypoint worker --help | grep -q -- '--queue' || fail "worker --help does not describe --queue"
-  step "default command (${CMD[*]}) without its settings exits 2"
-  local rc=0; run_entrypoint "${CMD[@]}" 2>/dev/null || rc=$?
-  [[ $rc == 2 ]] || fail "'${CMD[*]}' with no queue settings exited $rc, expected 2 (usage error)"
-  ls -l "$out/rec" "$out/rec/thumbnails" >&2
+  image_run -- worker --help | grep -q -- '--queue' || fail "worker --help does not describe --queue"
+  step "the default command (worker) without its settings exits 2"
+  image_run -- 2>/dev/null || rc=$?
+  [[ $rc == 2 ]] || fail "the default command with no queue settings exited $rc, expected 2 (usage error)"
+  rm -rf "$out"
 }
 
 runtime=$(pick_runtime)
 step "runtime: $runtime"
 case $runtime in
-  podman | docker) smoke_with_engine "$runtime" ;;
-  chroot) smoke_with_chroot ;;
+  podman | docker) engine_build "$runtime" ;;
+  chroot) chroot_build ;;
   *) fail "ACSREC_SMOKE_RUNTIME=$runtime: expected podman, docker or chroot" ;;
 esac
+smoke_steps
 step "all steps passed"
