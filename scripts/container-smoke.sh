@@ -15,8 +15,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SAMPLE=$ROOT/fixtures/three-chunks-with-pause
 WORK=${ACSREC_SMOKE_DIR:-$ROOT/.cache/container-smoke}
 TAG=acsrec:smoke
-DOCKERFILE=${ACSREC_SMOKE_DOCKERFILE:-$ROOT/Dockerfile} # chroot mode: another Dockerfile, to compare
-NPM_MAJOR=11 # the npm line the node 26 image ships
+DOCKERFILE=${ACSREC_SMOKE_DOCKERFILE:-$ROOT/Dockerfile} # another Dockerfile, to compare
+NPM_MAJOR=11 # the npm line Node 26 ships (the stand-in's npm only runs the build stage)
 SYSTEM_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 step() { printf '\n== container-smoke: %s\n' "$*" >&2; }
@@ -38,7 +38,7 @@ pick_runtime() {
 engine_build() {
   RT=$1
   step "build $TAG with $RT"
-  "$RT" build -t "$TAG" "$ROOT"
+  "$RT" build -f "$DOCKERFILE" -t "$TAG" "$ROOT"
   image_run() { local volumes=(); while [[ $1 != -- ]]; do volumes+=(-v "$1"); shift; done; shift; "$RT" run --rm "${volumes[@]}" "$TAG" "$@"; }
   image_sh() { "$RT" run --rm --entrypoint /bin/sh "$TAG" -c "$1"; }
   image_size() { "$RT" image inspect --format '{{.Size}}' "$TAG" | awk '{printf "%.0f MB", $1 / 1e6}'; }
