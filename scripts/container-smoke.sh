@@ -18,11 +18,14 @@ TAG=acsrec:smoke
 DOCKERFILE=${ACSREC_SMOKE_DOCKERFILE:-$ROOT/Dockerfile} # another Dockerfile, to compare
 NPM_MAJOR=11 # the npm line Node 26 ships (the stand-in's npm only runs the build stage)
 SYSTEM_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# Azurite's well-known development account key (public, documented: not a secret)
+AZURITE_KEY=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==
 
 step() { printf '\n== container-smoke: %s\n' "$*" >&2; }
 fail() { printf 'container-smoke: FAILED: %s\n' "$*" >&2; exit 1; }
 on_error() { local cmd=${BASH_COMMAND%%$'\n'*}; fail "exit $1 at line $2: $cmd"; }
 trap 'on_error $? $LINENO' ERR
+trap '[[ -z ${AZURITE_PID:-} ]] || kill "$AZURITE_PID" 2>/dev/null || true' EXIT
 
 pick_runtime() {
   if [[ -n ${ACSREC_SMOKE_RUNTIME:-} ]]; then echo "$ACSREC_SMOKE_RUNTIME"; return; fi
@@ -33,13 +36,37 @@ pick_runtime() {
   echo chroot
 }
 
-# Engine mode: image_run HOST:INSIDE[:ro]... -- ARGS... runs the entrypoint (CMD when no ARGS);
-# image_sh SCRIPT runs a shell in the image as its user.
+# Per mode: image_run [KEY=VALUE | HOST:INSIDE[:ro]]... -- ARGS... runs the entrypoint (its CMD
+# when no ARGS) with that environment and those mounts; image_start does so in the background on
+# the host's network, image_stop sends SIGTERM to its PID 1 and sets STOP_RC to its exit code; image_sh
+# SCRIPT runs a shell in the image as its user; image_size prints the image's size.
+parse_spec() {
+  SPEC_ENV=() SPEC_BINDS=()
+  while [[ $1 != -- ]]; do
+    if [[ $1 =~ ^[A-Z_]+= ]]; then SPEC_ENV+=("$1"); else SPEC_BINDS+=("$1"); fi
+    shift
+  done
+  shift
+  SPEC_ARGS=("$@")
+}
+
 engine_build() {
   RT=$1
   step "build $TAG with $RT"
   "$RT" build -f "$DOCKERFILE" -t "$TAG" "$ROOT"
-  image_run() { local volumes=(); while [[ $1 != -- ]]; do volumes+=(-v "$1"); shift; done; shift; "$RT" run --rm "${volumes[@]}" "$TAG" "$@"; }
+  engine_flags() {
+    parse_spec "$@"
+    FLAGS=()
+    for e in "${SPEC_ENV[@]}"; do FLAGS+=(-e "$e"); done
+    for b in "${SPEC_BINDS[@]}"; do FLAGS+=(-v "$b"); done
+  }
+  image_run() { engine_flags "$@"; "$RT" run --rm "${FLAGS[@]}" "$TAG" "${SPEC_ARGS[@]}"; }
+  image_start() { engine_flags "$@"; "$RT" run -d --name acsrec-smoke-worker --network host "${FLAGS[@]}" "$TAG" "${SPEC_ARGS[@]}" >/dev/null; }
+  image_stop() {
+    "$RT" stop -t 30 acsrec-smoke-worker >/dev/null
+    STOP_RC=$("$RT" wait acsrec-smoke-worker)
+    "$RT" logs acsrec-smoke-worker >&2 && "$RT" rm acsrec-smoke-worker >/dev/null
+  }
   image_sh() { "$RT" run --rm --entrypoint /bin/sh "$TAG" -c "$1"; }
   image_size() { "$RT" image inspect --format '{{.Size}}' "$TAG" | awk '{printf "%.0f MB", $1 / 1e6}'; }
 }
@@ -191,24 +218,66 @@ build_rootfs() {
   FINAL_ENV=("${env[@]}")
 }
 
-# run_entrypoint ARGS...: the image's ENTRYPOINT with ARGS, as its USER, in its WORKDIR and ENV.
+# run_entrypoint ARGS...: the image's ENTRYPOINT with ARGS, as its USER, in its WORKDIR and ENV
+# (plus EXTRA_ENV).
+EXTRA_ENV=()
 run_entrypoint() {
   in_root "$FINAL" "$FINAL_USER:$FINAL_USER" /usr/bin/env -i -C "$FINAL_WORKDIR" PATH=$SYSTEM_PATH \
-    HOME="/home/$FINAL_USER" "${FINAL_ENV[@]}" "${ENTRYPOINT[@]}" "$@"
+    HOME="/home/$FINAL_USER" "${FINAL_ENV[@]}" "${EXTRA_ENV[@]}" "${ENTRYPOINT[@]}" "$@"
 }
+
+descendants() { local child; for child in $(ps -o pid= --ppid "$1" || true); do echo "$child"; descendants "$child"; done; }
 
 chroot_build() {
   [[ $(id -u) == 0 ]] || fail "chroot mode needs root (no podman or docker engine found)"
   build_rootfs
   image_run() (
-    BINDS=(); while [[ $1 != -- ]]; do BINDS+=("$1"); shift; done; shift
-    (($#)) || set -- "${CMD[@]}"
-    run_entrypoint "$@"
+    parse_spec "$@"
+    BINDS=("${SPEC_BINDS[@]}") EXTRA_ENV=("${SPEC_ENV[@]}")
+    ((${#SPEC_ARGS[@]})) || SPEC_ARGS=("${CMD[@]}")
+    run_entrypoint "${SPEC_ARGS[@]}"
   )
+  image_start() {
+    (trap - ERR && image_run "$@") >"$WORK/started.log" 2>&1 &
+    STARTED=$!
+  }
+  image_stop() {
+    local pid
+    for pid in $(descendants "$STARTED"); do
+      [[ $(cat "/proc/$pid/comm" 2>/dev/null) == tini ]] && { kill -TERM "$pid"; break; }
+    done
+    STOP_RC=0 && wait "$STARTED" || STOP_RC=$?
+    cat "$WORK/started.log" >&2
+  }
   image_sh() { in_root "$FINAL" "$FINAL_USER:$FINAL_USER" /usr/bin/env -i PATH=$SYSTEM_PATH "${FINAL_ENV[@]}" /bin/sh -c "$1"; }
   image_size() {
     du -sxb "$FINAL" "$WORK"/base-node* | awk 'NR == 1 {i = $1} NR == 2 {b = $1} END {printf "%.0f MB (base stand-in %.0f MB)", i / 1e6, b / 1e6}'
   }
+}
+
+free_port() { node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'; }
+
+# The worker against Azurite's queue service (a devDependency) on loopback: it must come up healthy
+# and, on SIGTERM to PID 1 (tini), shut down and exit 0, as on a scale-in.
+smoke_worker_shutdown() {
+  local azurite=$ROOT/node_modules/azurite/dist/src/queue/main.js queue_port health_port location
+  [[ -f $azurite ]] || { step "SKIPPED worker shutdown: no Azurite in node_modules (npm ci)"; return; }
+  queue_port=$(free_port) health_port=$(free_port) location=$(mktemp -d)
+  (cd "$location" && exec node "$azurite" --inMemoryPersistence --disableTelemetry --skipApiVersionCheck \
+    --queueHost 127.0.0.1 --queuePort "$queue_port") >"$location/azurite.log" 2>&1 &
+  AZURITE_PID=$!
+  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$queue_port/" && break; sleep 0.2; done
+  step "worker on Azurite's queue (127.0.0.1:$queue_port): healthy, then SIGTERM to PID 1 exits 0"
+  image_start "ACS_CONNECTION_STRING=endpoint=http://127.0.0.1:9/;accesskey=c21va2U=" -- worker \
+    --queue-connection-string "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_KEY;QueueEndpoint=http://127.0.0.1:$queue_port/devstoreaccount1;" \
+    --queue smoke-events --archive-dir /tmp/archive --health-port "$health_port" --health-host 127.0.0.1
+  for _ in $(seq 150); do curl -fs -o /dev/null "http://127.0.0.1:$health_port/healthz" && break; sleep 0.2; done
+  curl -fsS "http://127.0.0.1:$health_port/healthz" >/dev/null || { image_stop; fail "the worker never answered /healthz"; }
+  image_stop
+  kill "$AZURITE_PID" && wait "$AZURITE_PID" 2>/dev/null || true
+  AZURITE_PID=""
+  rm -rf "$location"
+  [[ $STOP_RC == 0 ]] || fail "the worker exited $STOP_RC on SIGTERM, expected 0"
 }
 
 smoke_steps() {
@@ -230,6 +299,7 @@ smoke_steps() {
   step "the default command (worker) without its settings exits 2"
   image_run -- 2>/dev/null || rc=$?
   [[ $rc == 2 ]] || fail "the default command with no queue settings exited $rc, expected 2 (usage error)"
+  smoke_worker_shutdown
   rm -rf "$out"
 }
 
