@@ -29,8 +29,10 @@ FROM ${NODE_IMAGE} AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/*
+# JSON log lines even under `docker run -t` (a TTY would get the human-readable form)
 ENV NODE_ENV=production \
-    FFMPEG_PATH=/usr/local/bin/ffmpeg
+    FFMPEG_PATH=/usr/local/bin/ffmpeg \
+    ACSREC_LOG_FORMAT=json
 COPY --from=build /opt/ffmpeg/ffmpeg /usr/local/bin/ffmpeg
 # root-owned (COPY without --chown) and run as `node`: the app cannot rewrite its own code
 WORKDIR /app
