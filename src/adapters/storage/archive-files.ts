@@ -11,6 +11,8 @@ export { MANIFEST_FILE, RECORDING_FILE };
 
 const CONTENT_TYPES: Record<string, string> = {
   '.mp4': 'video/mp4',
+  '.mp3': 'audio/mpeg',
+  '.wav': 'audio/wav',
   '.json': 'application/json',
   '.jpg': 'image/jpeg',
   '.jpeg': 'image/jpeg',
@@ -55,4 +57,21 @@ export function parseArchivedManifest(text: string, label: string): Manifest | u
   } catch {
     return undefined;
   }
+}
+
+/** The audio fields of a manifest (CONTRACT.md, "Audio recordings"). */
+type AudioFields = { waveform?: string | null; channels?: { file: string }[] };
+
+const SAFE_RELATIVE = /^(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9._-][A-Za-z0-9._/-]*$/;
+
+/**
+ * What a complete archive holds according to its manifest: the recording (`output.file`, with
+ * its size and hash) and every other file it names (thumbnails, waveform, channel files).
+ * `undefined` when a name could point outside the prefix.
+ */
+export function filesNamedBy(manifest: Manifest): { recording: string; others: string[] } | undefined {
+  const audio = manifest as Manifest & AudioFields;
+  const recording: string = manifest.output.file;
+  const others = [...manifest.thumbnails.map((t) => t.file), ...(audio.waveform ? [audio.waveform] : []), ...(audio.channels ?? []).map((c) => c.file)];
+  return [recording, ...others].every((f) => SAFE_RELATIVE.test(f) && f !== MANIFEST_FILE) ? { recording, others } : undefined;
 }

@@ -1,0 +1,166 @@
+/**
+ * The report of an audio recording in headless Chromium: a hand-made unmixed WAV output (three
+ * channels, two pauses, one speech span cut by a pause). The audio plays, the waveform shows,
+ * each participant has a lane whose speech bars sit where the test computes them from the
+ * manifest, and choosing a bar (click, Enter, Space) seeks the audio there.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReportManifest } from '../src/report/report-manifest.ts';
+import { writeReport } from '../src/stages/report.ts';
+import { makeHandMadeAudioOutput, SPEECH, type HandMadeAudioManifest } from './helpers/hand-made-audio-output.ts';
+import { HOSTILE } from './helpers/hand-made-output.ts';
+import { CHROMIUM, contrastOfKeyTexts, currentTime, launchChromium, luminance, openReport, runBrowserTests, type OpenedReport } from './helpers/report-page.ts';
+
+/** Chromium stops reading a WAV once it has what preload=metadata needs, and reports that as an aborted request. */
+const problemsOf = (o: OpenedReport) => o.problems.filter((p) => !/^request failed: \S+\/recording\.wav net::ERR_ABORTED$/.test(p));
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ARTIFACTS = join(ROOT, 'test-artifacts', 'report-audio');
+if (!runBrowserTests) console.warn(`report-audio.browser.test.ts: SKIPPED, ${CHROMIUM} is missing`);
+
+/**
+ * Where each speech span must appear, from the manifest alone: media before a pause's
+ * mediaOffsetMs plays at the same wall offset plus the pauses before it; a span that runs over
+ * a pause's media offset is drawn as two pieces.
+ */
+function expectedSpeechBars(m: HandMadeAudioManifest, channel: number) {
+  const t0 = Date.parse(m.recordingStartTime as string);
+  const pauses = (m.pauses as { startTime: string; durationMs: number; mediaOffsetMs: number }[]).map((p) => ({ media: p.mediaOffsetMs, wall: Date.parse(p.startTime) - t0, length: p.durationMs }));
+  const wallOf = (media: number, side: 'start' | 'end') => media + pauses.filter((p) => (side === 'start' ? p.media <= media : p.media < media)).reduce((sum, p) => sum + p.length, 0);
+  const bars: { mediaStartMs: number; wallStart: number; wallEnd: number }[] = [];
+  for (const s of SPEECH[channel]!) {
+    const cuts = [s.mediaOffsetMs, ...pauses.map((p) => p.media).filter((x) => x > s.mediaOffsetMs && x < s.mediaOffsetMs + s.durationMs), s.mediaOffsetMs + s.durationMs];
+    for (let i = 0; i + 1 < cuts.length; i++) bars.push({ mediaStartMs: cuts[i]!, wallStart: wallOf(cuts[i]!, 'start'), wallEnd: wallOf(cuts[i + 1]!, 'end') });
+  }
+  return bars;
+}
+
+async function laneGeometry(page: Page, channel: number) {
+  return page.$$eval(`#lane-track-${channel} .bar.speech`, (els) =>
+    els.map((el) => {
+      const track = el.parentElement!;
+      const origin = track.getBoundingClientRect().left + track.clientLeft;
+      const r = el.getBoundingClientRect();
+      return { left: r.left - origin, width: r.width, trackWidth: track.clientWidth, seekMs: Number(el.getAttribute('data-seek-ms')) };
+    }),
+  );
+}
+
+describe.skipIf(!runBrowserTests)('report.html of an unmixed audio output in headless Chromium', () => {
+  const outDir = join(ARTIFACTS, 'unmixed-wav');
+  let browser: Browser;
+  let opened: OpenedReport;
+  let page: Page;
+  let manifest: HandMadeAudioManifest;
+
+  beforeAll(async () => {
+    await rm(ARTIFACTS, { recursive: true, force: true });
+    await mkdir(ARTIFACTS, { recursive: true });
+    manifest = await makeHandMadeAudioOutput(outDir);
+    await writeReport({ outDir, manifest: manifest as unknown as ReportManifest });
+    browser = await launchChromium();
+    opened = await openReport(browser, outDir);
+    page = opened.page;
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('plays recording.wav in an <audio> player with the duration of the manifest; no video, no thumbnails', async () => {
+    const audio = await page.$eval('#player', (el) => ({ tag: el.tagName, duration: (el as HTMLAudioElement).duration, error: (el as HTMLAudioElement).error?.code ?? null, src: (el as HTMLAudioElement).currentSrc }));
+    expect(audio.tag).toBe('AUDIO');
+    expect(audio.error).toBeNull();
+    expect(audio.src.endsWith('/recording.wav')).toBe(true);
+    expect(Math.abs(audio.duration * 1000 - manifest.output.durationMs)).toBeLessThan(20);
+    expect(await page.$$('video, #sheet, #thumbnails-title')).toHaveLength(0);
+    expect(await page.textContent('.summary')).toContain('none (audio recording)');
+  });
+
+  it('shows the waveform picture', async () => {
+    const image = await page.$eval('#waveform', async (img) => {
+      await (img as HTMLImageElement).decode();
+      return { width: (img as HTMLImageElement).naturalWidth, alt: img.getAttribute('alt') };
+    });
+    expect(image.width).toBe(960);
+    expect(image.alt).toContain('one lane per channel (3)');
+  });
+
+  it('draws a lane per participant with each speech span where the manifest puts it on the wall clock', async () => {
+    expect(await page.$$eval('.lane', (els) => els.map((e) => e.getAttribute('data-channel')))).toEqual(['0', '1', '2']);
+    expect(await page.textContent('#lane-label-2')).toContain(HOSTILE.participant);
+    const total = manifest.wallClockDurationMs as number;
+    for (const channel of [0, 1, 2]) {
+      const expected = expectedSpeechBars(manifest, channel);
+      const bars = await laneGeometry(page, channel);
+      expect(bars).toHaveLength(expected.length);
+      bars.forEach((bar, i) => {
+        const e = expected[i]!;
+        expect(Math.abs(bar.left - (e.wallStart / total) * bar.trackWidth)).toBeLessThan(1.5);
+        expect(Math.abs(bar.width - ((e.wallEnd - e.wallStart) / total) * bar.trackWidth)).toBeLessThan(1.5);
+        expect(bar.seekMs).toBe(e.mediaStartMs);
+      });
+    }
+    // channel 2's span 3.5-4.5 s runs over the cut at media 4 s: two pieces, 3 s of wall clock apart
+    expect(expectedSpeechBars(manifest, 2)).toHaveLength(4);
+  });
+
+  it('seeks the audio from a speech bar by click, Enter and Space', async () => {
+    const bars = page.locator('#lane-track-1 .bar.speech');
+    await bars.nth(1).click();
+    expect(await currentTime(page)).toBeCloseTo(SPEECH[1]![1]!.mediaOffsetMs / 1000, 3);
+    await page.locator('#lane-track-0 .bar.speech').nth(0).focus();
+    await page.keyboard.press('Enter');
+    expect(await currentTime(page)).toBeCloseTo(SPEECH[0]![0]!.mediaOffsetMs / 1000, 3);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    expect(await currentTime(page)).toBeCloseTo(SPEECH[0]![1]!.mediaOffsetMs / 1000, 3);
+    expect(await page.textContent('#seek-status')).toContain('8:acs:alice speaking');
+  });
+
+  it('runs none of the manifest strings and loads only files beside the page', async () => {
+    expect(await page.textContent('h1')).toContain(HOSTILE.callId);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.$$('img[src="x"], b[onclick]')).toHaveLength(0);
+    expect(opened.requests.filter((url) => !url.startsWith(`file://${outDir}/`))).toEqual([]);
+    expect(opened.requests.some((url) => url.endsWith('/waveform.png'))).toBe(true);
+    expect(problemsOf(opened)).toEqual([]);
+  });
+
+  it.each([
+    { name: 'light', colorScheme: 'light' as const, width: 1280, height: 900, dark: false },
+    { name: 'dark', colorScheme: 'dark' as const, width: 1280, height: 900, dark: true },
+    { name: 'narrow-390', colorScheme: 'light' as const, width: 390, height: 844, dark: false },
+    { name: 'narrow-390-dark', colorScheme: 'dark' as const, width: 390, height: 844, dark: true },
+  ])('$name: readable, no sideways scrolling, bars still placed, screenshot', async ({ name, colorScheme, width, height, dark }) => {
+    const view = await openReport(browser, outDir, { width, height, colorScheme });
+    try {
+      const layout = await view.page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, background: getComputedStyle(document.body).backgroundColor }));
+      expect(layout.scrollWidth).toBeLessThanOrEqual(width);
+      expect(luminance(layout.background) < 0.2).toBe(dark);
+      const contrasts = await view.page.evaluate(contrastOfKeyTexts);
+      for (const [what, ratio] of Object.entries(contrasts)) expect.soft(ratio, `${name}: contrast of ${what}`).toBeGreaterThanOrEqual(4.5);
+      const [first] = await laneGeometry(view.page, 0);
+      expect(Math.abs(first!.left - (expectedSpeechBars(manifest, 0)[0]!.wallStart / (manifest.wallClockDurationMs as number)) * first!.trackWidth)).toBeLessThan(1.5);
+      // speech bars against their lane: non-text contrast of at least 3:1
+      const barContrast = await view.page.$$eval('.bar.speech', (els) => {
+        const lum = (rgb: string) => {
+          const [r, g, b] = (rgb.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number).map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+          return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+        };
+        return Math.min(...els.map((el) => {
+          const [a, b] = [lum(getComputedStyle(el).backgroundColor), lum(getComputedStyle(el.parentElement!).backgroundColor)];
+          return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        }));
+      });
+      expect(barContrast).toBeGreaterThanOrEqual(3);
+      await view.page.screenshot({ path: join(ARTIFACTS, `report-audio-${name}.png`), fullPage: true });
+      expect(problemsOf(view)).toEqual([]);
+    } finally {
+      await view.page.close();
+    }
+  });
+});
