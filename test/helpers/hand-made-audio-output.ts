@@ -39,25 +39,37 @@ const channelExpr = (k: number) => {
   return `(${on})*0.3*sin(2*PI*${PITCH_HZ[k]}*t)`;
 };
 
-export async function makeHandMadeAudioOutput(outDir: string): Promise<HandMadeAudioManifest> {
-  await mkdir(join(outDir, 'channels'), { recursive: true });
+/** `mixedMp3`: one channel, `recording.mp3`, no channel files (a mixed MP3 output). */
+export async function makeHandMadeAudioOutput(outDir: string, options: { callId?: string; mixedMp3?: boolean } = {}): Promise<HandMadeAudioManifest> {
+  await mkdir(options.mixedMp3 ? outDir : join(outDir, 'channels'), { recursive: true });
   const d = AUDIO_DURATION_MS / 1000;
-  const recording = join(outDir, 'recording.wav');
+  const recording = join(outDir, options.mixedMp3 ? 'recording.mp3' : 'recording.wav');
   const pcm = ['-c:a', 'pcm_s16le', '-ar', '16000', '-map_metadata', '-1', '-fflags', '+bitexact', '-flags:a', '+bitexact'];
-  await runFfmpeg({ args: ['-f', 'lavfi', '-i', `aevalsrc='${[0, 1, 2].map(channelExpr).join('|')}':s=16000:d=${d}`, ...pcm, recording], label: 'hand-made audio', timeoutMs: 60_000 });
-  for (const k of [0, 1, 2]) {
-    await runFfmpeg({ args: ['-f', 'lavfi', '-i', `aevalsrc='${channelExpr(k)}':s=16000:d=${d}`, ...pcm, join(outDir, 'channels', `channel-${k}.wav`)], label: 'hand-made channel', timeoutMs: 60_000 });
+  if (options.mixedMp3) {
+    await runFfmpeg({ args: ['-f', 'lavfi', '-i', `aevalsrc='${[0, 1, 2].map(channelExpr).join('+')}':s=16000:d=${d}`, '-c:a', 'libmp3lame', '-b:a', '32k', '-ac', '1', recording], label: 'hand-made mp3', timeoutMs: 60_000 });
+  } else {
+    await runFfmpeg({ args: ['-f', 'lavfi', '-i', `aevalsrc='${[0, 1, 2].map(channelExpr).join('|')}':s=16000:d=${d}`, ...pcm, recording], label: 'hand-made audio', timeoutMs: 60_000 });
+    for (const k of [0, 1, 2]) {
+      await runFfmpeg({ args: ['-f', 'lavfi', '-i', `aevalsrc='${channelExpr(k)}':s=16000:d=${d}`, ...pcm, join(outDir, 'channels', `channel-${k}.wav`)], label: 'hand-made channel', timeoutMs: 60_000 });
+    }
   }
   await runFfmpeg({ args: ['-i', recording, '-filter_complex', 'showwavespic=s=960x240:split_channels=1', '-frames:v', '1', join(outDir, 'waveform.png')], label: 'hand-made waveform', timeoutMs: 60_000 });
 
   const wav = await readFile(recording);
   const manifest: HandMadeAudioManifest = {
     schemaVersion: 1,
-    callId: HOSTILE.callId,
+    callId: options.callId ?? HOSTILE.callId,
     resourceId: null,
     recordingStartTime: at(0),
     wallClockDurationMs: 17_000,
-    output: { file: 'recording.wav', sizeBytes: wav.length, sha256: sha(wav), durationMs: AUDIO_DURATION_MS, video: null, audio: { codec: 'pcm_s16le', sampleRate: 16000, channels: 3 } },
+    output: {
+      file: options.mixedMp3 ? 'recording.mp3' : 'recording.wav',
+      sizeBytes: wav.length,
+      sha256: sha(wav),
+      durationMs: AUDIO_DURATION_MS,
+      video: null,
+      audio: options.mixedMp3 ? { codec: 'mp3', sampleRate: 16000, channels: 1 } : { codec: 'pcm_s16le', sampleRate: 16000, channels: 3 },
+    },
     chunks: [
       { index: 0, documentId: 'doc-0', startTime: at(0), durationMs: 6000, mediaOffsetMs: 0, sizeBytes: 1000, sha256: sha('chunk 0'), endReason: 'ChunkMaximumSizeExceeded' },
       { index: 1, documentId: 'doc-1', startTime: at(9000), durationMs: 6000, mediaOffsetMs: 6000, sizeBytes: 1000, sha256: sha('chunk 1'), endReason: 'SessionEnded' },
@@ -69,7 +81,7 @@ export async function makeHandMadeAudioOutput(outDir: string): Promise<HandMadeA
     participants: PARTICIPANTS.map((participantId) => ({ participantId })),
     thumbnails: [],
     waveform: 'waveform.png',
-    channels: PARTICIPANTS.map((participantId, channel) => ({
+    channels: (options.mixedMp3 ? [] : PARTICIPANTS).map((participantId, channel) => ({
       channel,
       participantId,
       file: `channels/channel-${channel}.wav`,
@@ -79,14 +91,15 @@ export async function makeHandMadeAudioOutput(outDir: string): Promise<HandMadeA
     verification: {
       passed: true,
       checks: [
-        { name: 'audio.codec', expected: 'pcm_s16le', actual: 'pcm_s16le', passed: true },
+        { name: 'audio.codec', expected: options.mixedMp3 ? 'mp3' : 'pcm_s16le', actual: options.mixedMp3 ? 'mp3' : 'pcm_s16le', passed: true },
         { name: 'audio.sampleRate', expected: 16000, actual: 16000, passed: true },
-        { name: 'audio.channels', expected: 3, actual: 3, passed: true },
+        { name: 'audio.channels', expected: options.mixedMp3 ? 1 : 3, actual: options.mixedMp3 ? 1 : 3, passed: true },
         { name: 'output.durationMs', expected: 12000, actual: 12000, passed: true },
       ],
     },
     warnings: [HOSTILE.warning],
   };
+  if (options.mixedMp3) delete (manifest as Partial<HandMadeAudioManifest>).channels;
   await writeFile(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
