@@ -86,7 +86,7 @@ export function speakingExpr(speaker: Speaker, speakerCount: number, wall: strin
 export function voiceExpr(speaker: Speaker, speakerCount: number, wall: string): string {
   const { pitchHz: f, syllableHz: r } = speaker.voice;
   const tone = `(sin(2*PI*${f}*t)+0.5*sin(4*PI*${f}*t)+0.25*sin(6*PI*${f}*t))`;
-  return `${speakingExpr(speaker, speakerCount, wall)}*0.12*${tone}*(0.55+0.45*sin(2*PI*${r}*t))`;
+  return `${speakingExpr(speaker, speakerCount, wall)}*0.12*${tone}*(0.6+0.4*sin(2*PI*${r}*t))`;
 }
 
 /** A 1 kHz beep of 125 ms at each marker (chunk start and every restart), as in the MP4 chunks. */
