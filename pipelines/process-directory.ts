@@ -30,6 +30,7 @@ export async function processDirectory(input: DirectoryInput, options: ProcessOp
 
   step('discover');
   const discovery = await discoverChunks(input);
+  if (discovery.format !== 'mp4') return (await import('./process-audio.ts')).processAudio(discovery, options);
   step('order');
   const { ordered, warnings: orderWarnings } = orderChunks(discovery.chunks, { allowGaps: options.allowGaps });
   step('probe');

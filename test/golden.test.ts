@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GoldenCase } from '../fixtures/make-fixtures.ts';
 import { errorLines, REPO_ROOT, runCli } from './helpers/cli.ts';
+import { audioSummary } from './helpers/audio-summary.ts';
 import { trackSummary } from './helpers/track-summary.ts';
 
 const CASES_DIR = join(REPO_ROOT, 'fixtures', 'cases');
@@ -51,7 +52,7 @@ describe.each(cases)('golden case %s', (name) => {
         expect(lines).toHaveLength(1);
         expect(lines[0]).toContain(spec.stderr);
         expect(await exists(join(out, 'manifest.json'))).toBe(false);
-        expect(await exists(join(out, 'recording.mp4'))).toBe(false);
+        for (const recording of ['recording.mp4', 'recording.mp3', 'recording.wav', 'waveform.png']) expect(await exists(join(out, recording))).toBe(false);
         continue;
       }
       outputs.push(out);
@@ -59,10 +60,13 @@ describe.each(cases)('golden case %s', (name) => {
     if (spec.exitCode !== 0) return;
     const [first, second] = outputs;
     const manifest = JSON.parse(await readFile(join(first, 'manifest.json'), 'utf8'));
-    expect(await readFile(join(second, 'recording.mp4'))).toEqual(await readFile(join(first, 'recording.mp4')));
+    const recording: string = manifest.output.file;
+    const sameBytes = [recording, ...(manifest.waveform ? [manifest.waveform] : []), ...(manifest.channels ?? []).map((c: { file: string }) => c.file)];
+    for (const file of sameBytes) expect(await readFile(join(second, file)), file).toEqual(await readFile(join(first, file)));
     expect(JSON.parse(await readFile(join(second, 'manifest.json'), 'utf8'))).toEqual(manifest);
     for (const thumbnail of manifest.thumbnails) expect(await exists(join(first, thumbnail.file))).toBe(true);
     await compareOrUpdate(join(caseDir, 'manifest.json'), normalise(manifest));
-    await compareOrUpdate(join(caseDir, 'tracks.json'), await trackSummary(join(first, 'recording.mp4')));
+    if (recording === 'recording.mp4') await compareOrUpdate(join(caseDir, 'tracks.json'), await trackSummary(join(first, recording)));
+    else await compareOrUpdate(join(caseDir, 'summary.json'), await audioSummary(first, recording));
   }, 120_000);
 });

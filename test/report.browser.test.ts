@@ -76,7 +76,7 @@ async function expectVideoMatches(page: Page, manifest: Manifest) {
   expect(video.error).toBeNull();
   expect(video.readyState).toBeGreaterThanOrEqual(1); // HAVE_METADATA
   expect(Math.abs(video.duration * 1000 - manifest.output.durationMs)).toBeLessThan(100);
-  expect([video.width, video.height]).toEqual([manifest.output.video.width, manifest.output.video.height]);
+  expect([video.width, video.height]).toEqual([manifest.output.video!.width, manifest.output.video!.height]);
 }
 
 async function expectThumbnailSeeks(page: Page, manifest: Manifest, nth: number, filledPauses: boolean) {

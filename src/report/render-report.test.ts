@@ -20,7 +20,7 @@ describe('renderReport escapes every string from the manifest', () => {
     ['check name', (m) => (m.verification.checks[0]!.name = EVIL)],
     ['check expected', (m) => (m.verification.checks[0]!.expected = EVIL)],
     ['check actual (object)', (m) => (m.verification.checks[0]!.actual = { value: EVIL })],
-    ['video codec', (m) => (m.output.video.codec = EVIL)],
+    ['video codec', (m) => (m.output.video!.codec = EVIL)],
   ])('%s', (_field, patch) => {
     const page = renderReport({ manifest: testManifest(patch) });
     expect(countOf(page, '<script')).toBe(2);

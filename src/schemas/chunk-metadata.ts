@@ -52,7 +52,8 @@ export const chunkMetadataSchema = z
       .loose()
       .optional(),
     participants: z
-      .array(z.object({ participantId: z.string() }).loose())
+      // `channel`: which channel of an unmixed recording carries this participant (0-based)
+      .array(z.object({ participantId: z.string(), channel: numberLike.pipe(z.number().int().nonnegative()).optional() }).loose())
       .nullish()
       .transform((v) => v ?? []),
   })

@@ -24,11 +24,12 @@ export const manifestSchema = z.object({
   recordingStartTime: instant,
   wallClockDurationMs: ms.nonnegative(),
   output: z.object({
-    file: z.literal('recording.mp4'),
+    file: z.enum(['recording.mp4', 'recording.mp3', 'recording.wav']),
     sizeBytes: z.number().int().nonnegative(),
     sha256,
     durationMs: ms.nonnegative(),
-    video: z.object({ codec: z.string(), width: z.number().int(), height: z.number().int(), frameRate: z.number() }),
+    /** `null` for audio recordings. */
+    video: z.object({ codec: z.string(), width: z.number().int(), height: z.number().int(), frameRate: z.number() }).nullable(),
     audio: z.object({ codec: z.string(), sampleRate: z.number().int(), channels: z.number().int() }),
   }),
   chunks: z.array(
@@ -48,6 +49,20 @@ export const manifestSchema = z.object({
   thumbnails: z.array(z.object({ file: z.string(), mediaTimeMs: ms.nonnegative(), wallClockTime: instant })),
   verification: verificationReportSchema,
   warnings: z.array(z.string()),
+  /** Audio recordings: the waveform picture, relative to the output. */
+  waveform: z.string().nullable().optional(),
+  /** Unmixed recordings: each channel's file, participant and where it is heard, in media time. */
+  channels: z
+    .array(
+      z.object({
+        channel: z.number().int().nonnegative(),
+        participantId: z.string().nullable(),
+        file: z.string(),
+        speechMs: ms.nonnegative(),
+        speech: z.array(z.object({ mediaOffsetMs: ms.nonnegative(), durationMs: ms.nonnegative() })),
+      }),
+    )
+    .optional(),
 });
 
 export type Manifest = z.output<typeof manifestSchema>;

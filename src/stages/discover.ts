@@ -5,10 +5,13 @@ import { chunkMetadataSchema, looksLikeChunkMetadata } from '../schemas/chunk-me
 import { parseDocument, parseEvents, parseJsonText } from '../schemas/parse.ts';
 import type { RecordingEvent } from '../schemas/recording-event.ts';
 import type { DirectoryInput } from '../types/pipeline.ts';
-import type { DiscoveredChunk, Discovery } from '../types/chunk.ts';
+import type { ChunkMetadata } from '../schemas/chunk-metadata.ts';
+import type { ChannelType, DiscoveredChunk, Discovery, MediaFormat } from '../types/chunk.ts';
 
 const EVENT_FILE = 'event.json';
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const MEDIA_FORMATS: readonly MediaFormat[] = ['mp4', 'mp3', 'wav'];
+const isMediaName = (name: string) => MEDIA_FORMATS.some((ext) => name.toLowerCase().endsWith(`.${ext}`));
 
 /** Finds the chunks of a directory: every metadata document and the media it names. */
 export async function discoverChunks(input: DirectoryInput): Promise<Discovery> {
@@ -24,20 +27,26 @@ export async function discoverChunks(input: DirectoryInput): Promise<Discovery> 
   if (!event && names.has(EVENT_FILE)) event = await readEventFile(join(inputDir, EVENT_FILE));
 
   const chunks: DiscoveredChunk[] = [];
+  const kinds: { format: MediaFormat; channelType: ChannelType }[] = [];
   const claimedMedia = new Set<string>();
   for (const name of [...names].filter((n) => n.toLowerCase().endsWith('.json') && n !== EVENT_FILE).sort()) {
     const file = join(inputDir, name);
     const value = parseJsonText(await readFile(file, 'utf8'), file);
     if (!looksLikeChunkMetadata(value)) continue;
     const metadata = parseDocument(chunkMetadataSchema, value, file);
-    const mediaName = await resolveMediaName(inputDir, name, metadata.chunkDocumentId, names, file);
+    const kind = recordingKindOf(metadata, file);
+    if (kinds.length > 0 && kinds[0].format !== kind.format) {
+      throw new InvalidInputError(`the chunk is ${kind.format}, the recording's other chunks are ${kinds[0].format}: one recording has one format`, { file, field: 'recordingInfo.format' });
+    }
+    kinds.push(kind);
+    const mediaName = await resolveMediaName(inputDir, name, metadata.chunkDocumentId, names, file, kind.format);
     claimedMedia.add(mediaName);
     const eventRef = event?.data.recordingStorageInfo.recordingChunks.find((c) => c.documentId === metadata.chunkDocumentId) ?? null;
     if (event && !eventRef) warnings.push(`${name}: chunk ${metadata.chunkDocumentId} is not listed in the event`);
     chunks.push({ metadataFile: file, mediaFile: join(inputDir, mediaName), metadata, eventRef });
   }
 
-  const unclaimed = [...names].filter((n) => n.toLowerCase().endsWith('.mp4') && !claimedMedia.has(n)).sort();
+  const unclaimed = [...names].filter((n) => isMediaName(n) && !claimedMedia.has(n)).sort();
   if (unclaimed.length > 0) {
     throw new InvalidInputError('no chunk metadata names this media (expected <chunkDocumentId>.json or a metadata file of the same base name)', {
       file: join(inputDir, unclaimed[0]),
@@ -54,7 +63,26 @@ export async function discoverChunks(input: DirectoryInput): Promise<Discovery> 
     }
   }
   if (chunks.length === 0) throw new InvalidInputError('no chunk metadata (*.json with chunkDocumentId) in the input directory', { file: inputDir });
-  return { inputDir, chunks, event, warnings };
+  return { inputDir, chunks, event, warnings, format: kinds[0].format, channelType: kinds.some((k) => k.channelType === 'unmixed') ? 'unmixed' : 'mixed' };
+}
+
+/**
+ * The format and channel layout a chunk's metadata names. The service's own documents swap the
+ * values of `contentType` and `channelType` (its 2021 sample does), so the pair is read whichever
+ * field holds which value.
+ */
+export function recordingKindOf(metadata: ChunkMetadata, file: string): { format: MediaFormat; channelType: ChannelType } {
+  const info = metadata.recordingInfo;
+  const format = (info?.format ?? 'mp4').trim().toLowerCase();
+  if (!(MEDIA_FORMATS as readonly string[]).includes(format)) {
+    throw new InvalidInputError(`unknown format '${info?.format}' (expected one of ${MEDIA_FORMATS.join(', ')})`, { file, field: 'recordingInfo.format' });
+  }
+  const pair = [info?.contentType, info?.channelType].map((v) => v?.trim().toLowerCase());
+  const channelType: ChannelType = pair.includes('unmixed') ? 'unmixed' : 'mixed';
+  if (channelType === 'unmixed' && format !== 'wav') {
+    throw new InvalidInputError(`an unmixed recording is WAV, this chunk says ${format}`, { file, field: 'recordingInfo.format' });
+  }
+  return { format: format as MediaFormat, channelType };
 }
 
 export async function readEventFile(file: string): Promise<RecordingEvent> {
@@ -71,14 +99,14 @@ export async function readEventFile(file: string): Promise<RecordingEvent> {
   return parsed.recordings[0];
 }
 
-async function resolveMediaName(inputDir: string, metadataName: string, documentId: string, names: Set<string>, file: string): Promise<string> {
-  const byId = `${documentId}.mp4`;
+async function resolveMediaName(inputDir: string, metadataName: string, documentId: string, names: Set<string>, file: string, ext: MediaFormat): Promise<string> {
+  const byId = `${documentId}.${ext}`;
   const base = basename(metadataName).replace(/(\.metadata)?\.json$/i, '');
-  const candidates = SAFE_ID.test(documentId) ? [byId, `${base}.mp4`] : [`${base}.mp4`];
+  const candidates = SAFE_ID.test(documentId) ? [byId, `${base}.${ext}`] : [`${base}.${ext}`];
   const found = candidates.find((c) => names.has(c));
   if (!found) {
-    if (!SAFE_ID.test(documentId) && !names.has(`${base}.mp4`)) {
-      throw new InvalidInputError(`'${documentId}' is not a safe file name and no ${base}.mp4 is there`, { file, field: 'chunkDocumentId' });
+    if (!SAFE_ID.test(documentId) && !names.has(`${base}.${ext}`)) {
+      throw new InvalidInputError(`'${documentId}' is not a safe file name and no ${base}.${ext} is there`, { file, field: 'chunkDocumentId' });
     }
     throw new InvalidInputError(`the chunk's media is missing (looked for ${[...new Set(candidates)].join(' and ')})`, { file, field: 'chunkDocumentId' });
   }

@@ -11,9 +11,18 @@ export interface DiscoveredChunk {
   eventRef: RecordingChunkRef | null;
 }
 
+/** The media format a chunk's metadata names (`recordingInfo.format`; MP4 when absent). */
+export type MediaFormat = 'mp4' | 'mp3' | 'wav';
+
+/** One channel for all participants, or one channel per participant (WAV only). */
+export type ChannelType = 'mixed' | 'unmixed';
+
 export interface Discovery {
   inputDir: string;
   chunks: DiscoveredChunk[];
+  /** Every chunk has this format (discovery refuses a mix). */
+  format: MediaFormat;
+  channelType: ChannelType;
   event: RecordingEvent | null;
   warnings: string[];
 }

@@ -10,7 +10,7 @@ import { withShutdownSignal } from '../signals.ts';
 
 export const PROCESS_USAGE = `Usage: acsrec process <input> --out <dir> [options]
 
-<input> is a directory of downloaded chunks (metadata *.json + media *.mp4, optional event.json)
+<input> is a directory of downloaded chunks (metadata *.json + media *.mp4, *.mp3 or *.wav, optional event.json)
 or an event file (RecordingFileStatusUpdated); chunks are then downloaded first.
 
 Options:
@@ -18,7 +18,7 @@ Options:
   --thumbnail-interval <s>     seconds between thumbnails (default 60)
   --thumbnail-width <px>       thumbnail width (default 320)
   --expect-video <WxH@fps>     required video configuration (default 1920x1080@8)
-  --expect-audio <Hz>          required audio sample rate, AAC (default 16000)
+  --expect-audio <Hz>          required audio sample rate (default 16000); codec AAC, MP3 or PCM by format
   --fill-pauses                render paused spans as black frames and silence
   --allow-gaps                 a missing chunk index is a warning, not an error
   --force                      replace an existing output
@@ -80,10 +80,13 @@ async function processEventFile(file: string, options: ProcessOptions, extra: { 
 
 export function summary(manifest: Manifest, outDir: string): string {
   const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
+  const { video, audio } = manifest.output;
+  const configuration = video ? `${video.width}x${video.height}@${video.frameRate} ${audio.sampleRate} Hz` : `${audio.codec} ${audio.sampleRate} Hz ${audio.channels} ch`;
   const lines = [
-    `${outDir}/recording.mp4  ${manifest.output.video.width}x${manifest.output.video.height}@${manifest.output.video.frameRate} ${manifest.output.audio.sampleRate} Hz  ${seconds(manifest.output.durationMs)}  ${manifest.output.sizeBytes} bytes`,
+    `${outDir}/${manifest.output.file}  ${configuration}  ${seconds(manifest.output.durationMs)}  ${manifest.output.sizeBytes} bytes`,
     `call ${manifest.callId}: ${manifest.chunks.length} chunk(s), ${manifest.pauses.length} pause(s), wall clock ${seconds(manifest.wallClockDurationMs)} from ${manifest.recordingStartTime}`,
-    `verification: ${manifest.verification.checks.filter((c) => c.passed).length}/${manifest.verification.checks.length} checks passed; ${manifest.thumbnails.length} thumbnail(s)`,
+    `verification: ${manifest.verification.checks.filter((c) => c.passed).length}/${manifest.verification.checks.length} checks passed; ${video ? `${manifest.thumbnails.length} thumbnail(s)` : `waveform ${manifest.waveform}`}`,
+    ...(manifest.channels ?? []).map((c) => `channel ${c.channel}: ${c.participantId ?? 'unknown participant'}, speech ${seconds(c.speechMs)} in ${c.speech.length} span(s)`),
     ...manifest.warnings.map((w) => `warning: ${w}`),
   ];
   return `${lines.join('\n')}\n`;
