@@ -18,6 +18,10 @@ import { startEmulator, type RunningEmulator } from '../src/emulator/server.ts';
 import { parseEvents } from '../src/schemas/parse.ts';
 import type { RecordingEvent } from '../src/schemas/recording-event.ts';
 import { fetchRecording, type FetchResult } from '../src/stages/fetch.ts';
+import { silentLogger } from '../src/logger.ts';
+import type { Manifest } from '../src/schemas/manifest.ts';
+import { DEFAULT_PROCESS_OPTIONS } from '../src/types/pipeline.ts';
+import { processEvent } from '../pipelines/process-event.ts';
 import { agreement, decodeChannels, wallToMedia, windowRms, type Interval } from './helpers/audio-decode.ts';
 import { startWebhook, waitFor } from './helpers/webhook.ts';
 
@@ -193,6 +197,64 @@ describe('audio recordings through the official SDK', () => {
     const failure = await recorder.start({ callLocator: { id: 'server-call-bad', kind: 'serverCallLocator' }, ...options }).then(() => null, (error: unknown) => error as { name: string; statusCode: number; message: string });
     expect(failure?.name).toBe('RestError');
     expect(failure?.statusCode).toBe(400);
+  });
+
+  const processed = new Map<string, Manifest>();
+  const processOnce = async (name: string) => {
+    if (!processed.has(name)) {
+      const { manifest } = await processEvent(
+        { event: events.get(name)!, workDir: path.join(workDir, name) },
+        { ...DEFAULT_PROCESS_OPTIONS, expectVideo: { width: 320, height: 180, frameRate: 8 }, outDir: path.join(workDir, `${name}-out`), logger: silentLogger, connectionString: emulator.connectionString, fetchRetry: RETRY },
+      );
+      processed.set(name, manifest);
+    }
+    return processed.get(name)!;
+  };
+
+  it.each(CASES)('$name: `process` joins the downloaded chunks; the output lasts what the chunks add up to', async (c) => {
+    const manifest = await processOnce(c.name);
+    const metadata = await metadataOf(c.name);
+    const total = metadata.reduce((sum, m) => sum + m.chunkDuration, 0);
+    expect(manifest.verification.passed).toBe(true);
+    expect(manifest.output.file).toBe(`recording.${c.format}`);
+    // WAV to the sample (whole ms here), MP3 within half a frame, MP4 within a frame or so
+    expect(Math.abs(manifest.output.durationMs - total)).toBeLessThanOrEqual({ wav: 0, mp3: 18, mp4: 130 }[c.format]!);
+    expect(manifest.pauses).toHaveLength(1);
+    expect(manifest.pauses[0]!.durationMs).toBe(metadata.flatMap((m) => m.pauseResumeIntervals)[0]!.duration);
+    if (c.format === 'mp4') {
+      expect(manifest.output.video).toMatchObject({ width: 320, height: 180 });
+    } else {
+      expect(manifest.output.video).toBeNull();
+      expect(manifest.waveform).toBe('waveform.png');
+      expect(manifest.output.audio).toMatchObject({ codec: c.format === 'mp3' ? 'mp3' : 'pcm_s16le', sampleRate: 16000, channels: c.name.startsWith('unmixed') ? 3 : 1 });
+    }
+    console.log(`${c.name}: processed ${manifest.output.durationMs} ms against ${total} ms of chunks, ${manifest.output.sizeBytes} bytes`);
+  });
+
+  it('unmixed: `process` names each channel\'s participant and finds their speech where the emulator says they spoke', async () => {
+    const manifest = await processOnce('unmixed-wav-3');
+    const truth = await truthOf('unmixed-wav-3');
+    const t0 = Date.parse(manifest.recordingStartTime);
+    const pauses: Interval[] = manifest.pauses.map((p) => ({ startMs: Date.parse(p.startTime) - t0, endMs: Date.parse(p.startTime) - t0 + p.durationMs }));
+    expect(manifest.channels!.map((c) => [c.channel, c.participantId, c.file])).toEqual([
+      [0, CAROL, 'channels/channel-0.wav'],
+      [1, ALICE, 'channels/channel-1.wav'],
+      [2, BOB, 'channels/channel-2.wav'],
+    ]);
+    for (const channel of manifest.channels!) {
+      const spoken = truth.recorded.speech.filter((s) => s.participantId === channel.participantId).map((s) => ({ startMs: s.wallOffsetMs, endMs: s.wallOffsetMs + s.durationMs }));
+      const heard = wallToMedia(spoken, pauses).filter((s) => s.startMs < manifest.output.durationMs);
+      const found = channel.speech.map((s) => ({ startMs: s.mediaOffsetMs, endMs: s.mediaOffsetMs + s.durationMs }));
+      console.log(`unmixed channel ${channel.channel}: spoken ${JSON.stringify(heard.map((h) => [h.startMs, h.endMs]))}, found ${JSON.stringify(found.map((f) => [f.startMs, f.endMs]))}`);
+      expect(found).toHaveLength(heard.length);
+      found.forEach((f, i) => {
+        // onsets within two 20 ms frames; ends up to the detector's 200 ms hangover later
+        expect(Math.abs(f.startMs - heard[i]!.startMs)).toBeLessThanOrEqual(40);
+        expect(f.endMs - heard[i]!.endMs).toBeGreaterThanOrEqual(-40);
+        expect(f.endMs - Math.min(heard[i]!.endMs, manifest.output.durationMs)).toBeLessThanOrEqual(260);
+      });
+      expect(Math.abs(channel.speechMs - found.reduce((sum, f) => sum + f.endMs - f.startMs, 0))).toBeLessThanOrEqual(1);
+    }
   });
 
   it('downloaded all of that through faults of every kind, HTML pages and empty bodies among them', async () => {

@@ -36,8 +36,8 @@ describe('speechSchedule', () => {
     const speakers = speakersOf(['a', 'b', 'c']);
     expect(speakers.map((s) => s.participantId)).toEqual(['c', 'b', 'a']);
     const spans = speechSchedule(speakers, 4 * TURN_MS + 1000);
-    expect(spans.map((s) => [s.participantId, s.wallOffsetMs])).toEqual([['c', 0], ['b', 5000], ['a', 10_000], ['c', 15_000], ['b', 20_000]]);
-    expect(spans[4]!.durationMs).toBe(1000);
+    expect(spans.map((s) => [s.participantId, s.wallOffsetMs])).toEqual([['c', 300], ['b', 5300], ['a', 10_300], ['c', 15_300], ['b', 20_300]]);
+    expect(spans[4]!.durationMs).toBe(700);
     expect(new Set(speakers.map((s) => s.voice.pitchHz)).size).toBe(3);
   });
 });

@@ -8,6 +8,8 @@ import type { ChunkSpec, Timeline } from './timeline.ts';
 
 /** One turn every TURN_MS of wall clock, rotating through the speakers. */
 export const TURN_MS = 5000;
+/** A speaker starts this long into their turn (a breath), so even the first turn has silence before it. */
+export const LEAD_IN_MS = 300;
 
 export interface Voice {
   /** Fundamental, Hz. */
@@ -51,7 +53,8 @@ export function speechSchedule(speakers: readonly Speaker[], untilMs: number): S
   if (speakers.length === 0) return spans;
   for (let turn = 0; turn * TURN_MS < untilMs; turn++) {
     const speaker = speakers[turn % speakers.length]!;
-    const start = turn * TURN_MS;
+    const start = turn * TURN_MS + LEAD_IN_MS;
+    if (start >= untilMs) break;
     spans.push({ participantId: speaker.participantId, wallOffsetMs: start, durationMs: Math.min(speaker.voice.speakMs, untilMs - start) });
   }
   return spans;
@@ -79,7 +82,8 @@ export function wallClockExpr(timeline: Timeline, chunk: Pick<ChunkSpec, 'mediaS
 /** True (1) while the speaker talks, as an expression of the wall clock `wall`. */
 export function speakingExpr(speaker: Speaker, speakerCount: number, wall: string): string {
   const turn = sec(TURN_MS);
-  return `eq(mod(floor(${wall}/${turn}),${speakerCount}),${speaker.slot})*lt(mod(${wall},${turn}),${sec(speaker.voice.speakMs)})`;
+  const into = `mod(${wall},${turn})`;
+  return `eq(mod(floor(${wall}/${turn}),${speakerCount}),${speaker.slot})*gte(${into},${sec(LEAD_IN_MS)})*lt(${into},${sec(LEAD_IN_MS + speaker.voice.speakMs)})`;
 }
 
 /** The speaker's voice while they talk, silence otherwise (peak about 0.21). */
