@@ -4,12 +4,15 @@
  * each participant has a lane whose speech bars sit where the test computes them from the
  * manifest, and choosing a bar (click, Enter, Space) seeks the audio there.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportManifest } from '../src/report/report-manifest.ts';
+import { manifestSchema } from '../src/schemas/manifest.ts';
 import { writeReport } from '../src/stages/report.ts';
 import { makeHandMadeAudioOutput, SPEECH, type HandMadeAudioManifest } from './helpers/hand-made-audio-output.ts';
 import { HOSTILE } from './helpers/hand-made-output.ts';
@@ -27,12 +30,12 @@ if (!runBrowserTests) console.warn(`report-audio.browser.test.ts: SKIPPED, ${CHR
  * mediaOffsetMs plays at the same wall offset plus the pauses before it; a span that runs over
  * a pause's media offset is drawn as two pieces.
  */
-function expectedSpeechBars(m: HandMadeAudioManifest, channel: number) {
+function expectedSpeechBars(m: HandMadeAudioManifest, channel: number, speech = SPEECH[channel]!) {
   const t0 = Date.parse(m.recordingStartTime as string);
   const pauses = (m.pauses as { startTime: string; durationMs: number; mediaOffsetMs: number }[]).map((p) => ({ media: p.mediaOffsetMs, wall: Date.parse(p.startTime) - t0, length: p.durationMs }));
   const wallOf = (media: number, side: 'start' | 'end') => media + pauses.filter((p) => (side === 'start' ? p.media <= media : p.media < media)).reduce((sum, p) => sum + p.length, 0);
   const bars: { mediaStartMs: number; wallStart: number; wallEnd: number }[] = [];
-  for (const s of SPEECH[channel]!) {
+  for (const s of speech) {
     const cuts = [s.mediaOffsetMs, ...pauses.map((p) => p.media).filter((x) => x > s.mediaOffsetMs && x < s.mediaOffsetMs + s.durationMs), s.mediaOffsetMs + s.durationMs];
     for (let i = 0; i + 1 < cuts.length; i++) bars.push({ mediaStartMs: cuts[i]!, wallStart: wallOf(cuts[i]!, 'start'), wallEnd: wallOf(cuts[i + 1]!, 'end') });
   }
@@ -162,5 +165,58 @@ describe.skipIf(!runBrowserTests)('report.html of an unmixed audio output in hea
     } finally {
       await view.page.close();
     }
+  });
+});
+
+describe.skipIf(!runBrowserTests).each([
+  { name: 'audio-unmixed-wav', file: 'recording.wav', channels: 3 },
+  { name: 'audio-mixed-mp3', file: 'recording.mp3', channels: 0 },
+  { name: 'audio-mixed-wav-fill-pauses', file: 'recording.wav', channels: 0 },
+])('report.html of `acsrec process` output of fixtures/cases/$name in headless Chromium', ({ name, file, channels }) => {
+  const outDir = join(ARTIFACTS, `process-${name}`);
+  let browser: Browser;
+  let opened: OpenedReport;
+  let manifest: HandMadeAudioManifest;
+
+  beforeAll(async () => {
+    const caseDir = join(ROOT, 'fixtures', 'cases', name);
+    const { input, args } = JSON.parse(await readFile(join(caseDir, 'case.json'), 'utf8')) as { input: string; args: string[] };
+    await promisify(execFile)(process.execPath, [join(ROOT, 'bin', 'acsrec.js'), 'process', join(caseDir, input), '--out', outDir, '--force', ...args], { cwd: ROOT });
+    manifest = manifestSchema.parse(JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8'))) as unknown as HandMadeAudioManifest;
+    browser = await launchChromium();
+    opened = await openReport(browser, outDir);
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('plays the joined audio with the duration of the manifest and shows its waveform', async () => {
+    const audio = await opened.page.$eval('#player', (el) => ({ tag: el.tagName, duration: (el as HTMLAudioElement).duration, src: (el as HTMLAudioElement).currentSrc }));
+    expect(audio.tag).toBe('AUDIO');
+    expect(audio.src.endsWith(`/${file}`)).toBe(true);
+    // MP3: the browser counts the whole last frame (36 ms at 16 kHz)
+    expect(Math.abs(audio.duration * 1000 - manifest.output.durationMs)).toBeLessThan(file.endsWith('.mp3') ? 60 : 20);
+    expect(await opened.page.$eval('#waveform', async (img) => ((await (img as HTMLImageElement).decode()), (img as HTMLImageElement).naturalWidth))).toBeGreaterThan(0);
+  });
+
+  it('has a lane per channel with the speech spans of the manifest in place, and they seek', async () => {
+    expect(await opened.page.$$('.lane')).toHaveLength(channels);
+    const total = manifest.wallClockDurationMs as number;
+    for (const channel of manifest.channels ?? []) {
+      const expected = expectedSpeechBars(manifest, channel.channel, channel.speech);
+      const bars = await laneGeometry(opened.page, channel.channel);
+      expect(bars.length).toBe(expected.length);
+      bars.forEach((bar, i) => {
+        expect(Math.abs(bar.left - (expected[i]!.wallStart / total) * bar.trackWidth)).toBeLessThan(1.5);
+        expect(bar.seekMs).toBe(expected[i]!.mediaStartMs);
+      });
+      if (expected.length > 0) {
+        await opened.page.locator(`#lane-track-${channel.channel} .bar.speech`).first().click();
+        expect(await currentTime(opened.page)).toBeCloseTo(expected[0]!.mediaStartMs / 1000, 3);
+      }
+    }
+    await opened.page.screenshot({ path: join(ARTIFACTS, `process-${name}.png`), fullPage: true });
+    expect(opened.requests.filter((url) => !url.startsWith(`file://${outDir}/`))).toEqual([]);
+    expect(problemsOf(opened)).toEqual([]);
   });
 });
