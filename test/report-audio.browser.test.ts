@@ -111,17 +111,24 @@ describe.skipIf(!runBrowserTests)('report.html of an unmixed audio output in hea
     expect(expectedSpeechBars(manifest, 2)).toHaveLength(4);
   });
 
-  it('seeks the audio from a speech bar by click, Enter and Space', async () => {
+  it('seeks the audio from a speech bar by click, Enter and Space; one Tab stop per lane, arrows within it', async () => {
     const bars = page.locator('#lane-track-1 .bar.speech');
     await bars.nth(1).click();
     expect(await currentTime(page)).toBeCloseTo(SPEECH[1]![1]!.mediaOffsetMs / 1000, 3);
     await page.locator('#lane-track-0 .bar.speech').nth(0).focus();
     await page.keyboard.press('Enter');
     expect(await currentTime(page)).toBeCloseTo(SPEECH[0]![0]!.mediaOffsetMs / 1000, 3);
-    await page.keyboard.press('Tab');
+    await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Space');
     expect(await currentTime(page)).toBeCloseTo(SPEECH[0]![1]!.mediaOffsetMs / 1000, 3);
     expect(await page.textContent('#seek-status')).toContain('8:acs:alice speaking');
+    // Tab leaves the lane for the next one; End reaches its last bar
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('speech-1-0');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    expect(await currentTime(page)).toBeCloseTo(expectedSpeechBars(manifest, 1).at(-1)!.mediaStartMs / 1000, 3);
+    expect(await page.$$eval('#lane-track-0 .bar.speech', (els) => els.map((e) => (e as HTMLElement).tabIndex))).toEqual([-1, 0]);
   });
 
   it('runs none of the manifest strings and loads only files beside the page', async () => {

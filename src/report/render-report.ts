@@ -190,13 +190,13 @@ function speechLanes(lanes: SpeechLane[], at: (offsetMs: number) => string): Saf
   if (lanes.length === 0) return '';
   const who = (lane: SpeechLane) => lane.participantId ?? `channel ${lane.channel} (participant not known)`;
   return html`<div class="lanes" id="speech-lanes" role="group" aria-labelledby="speech-title">
-<h3 id="speech-title">Who spoke when <span class="muted">(voice activity per channel)</span></h3>
+<h3 id="speech-title">Who spoke when <span class="muted">(voice activity per channel; arrow keys move within a lane)</span></h3>
 ${lanes.map((lane) => html`<div class="lane" data-channel="${lane.channel}">
 <p class="lane-label" id="lane-label-${lane.channel}"><span class="swatch speech lane-${lane.channel % 5}" aria-hidden="true"></span>Channel ${lane.channel}: <code>${who(lane)}</code> <span class="muted">· ${formatDuration(lane.speechMs)} of speech</span></p>
-<div class="lane-track" id="lane-track-${lane.channel}" role="group" aria-labelledby="lane-label-${lane.channel}">
+<div class="lane-track" id="lane-track-${lane.channel}" role="toolbar" aria-orientation="horizontal" aria-labelledby="lane-label-${lane.channel}">
 ${lane.bars.length === 0 ? html`<span class="muted lane-empty">not heard</span>` : ''}${lane.bars.map((b, i) => {
     const text = `${who(lane)} speaks from ${formatMediaTime(b.mediaOffsetMs)} for ${formatDuration(b.mediaEndMs - b.mediaOffsetMs)} (${at(b.wallStartMs)} UTC)`;
-    return html`<button type="button" class="bar speech lane-${lane.channel % 5}" id="speech-${lane.channel}-${i}" data-channel="${lane.channel}" data-seek-ms="${b.mediaOffsetMs}" data-seek-label="${who(lane)} speaking" aria-label="${text}. Play from here." title="${text}"></button>`;
+    return html`<button type="button" class="bar speech lane-${lane.channel % 5}" id="speech-${lane.channel}-${i}" tabindex="${i === 0 ? 0 : -1}" data-channel="${lane.channel}" data-seek-ms="${b.mediaOffsetMs}" data-seek-label="${who(lane)} speaking" aria-label="${text}. Play from here." title="${text}"></button>`;
   })}
 </div>
 </div>`)}

@@ -11,12 +11,13 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runFfmpeg } from '../../src/adapters/ffmpeg/runner.ts';
+import { manifestSchema } from '../../src/schemas/manifest.ts';
 import { HOSTILE } from './hand-made-output.ts';
 
 export const AUDIO_DURATION_MS = 12_000;
 export const PARTICIPANTS = ['8:acs:alice', '8:acs:bob', HOSTILE.participant] as const;
 
-/** Media-time speech per channel; channel 2's second span crosses the pause cut at 4 s. */
+/** Media-time speech per channel; channel 2's second span crosses the pause cut at 4 s, channel 1's second the one at 9 s. */
 export const SPEECH: { mediaOffsetMs: number; durationMs: number }[][] = [
   [{ mediaOffsetMs: 500, durationMs: 2000 }, { mediaOffsetMs: 6500, durationMs: 1500 }],
   [{ mediaOffsetMs: 2800, durationMs: 600 }, { mediaOffsetMs: 8200, durationMs: 2300 }],
@@ -100,6 +101,7 @@ export async function makeHandMadeAudioOutput(outDir: string, options: { callId?
     warnings: [HOSTILE.warning],
   };
   if (options.mixedMp3) delete (manifest as Partial<HandMadeAudioManifest>).channels;
+  manifestSchema.parse(manifest);
   await writeFile(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
