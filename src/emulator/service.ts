@@ -56,7 +56,7 @@ export interface Recording {
   chunks: EmittedChunk[] | null;
   event: EventGridEvent | null;
   failure: string | null;
-  /** Set at stop: every turn spoken (wall clock from the start), paused spans included. */
+  /** Audio recordings, set at stop: every turn spoken (wall clock from the start), paused spans included. */
   speech: SpeechSpan[] | null;
 }
 
@@ -189,7 +189,8 @@ export class RecordingService {
       const timeline = buildTimeline(recording.actions, rate);
       const specs = splitIntoChunks(timeline, this.options.chunkMaxSeconds * 1000, rate);
       if (recording.call.channels) for (const spec of specs) spec.markersSec = [];
-      recording.speech = speechSchedule(recording.call.speakers, timeline.stopTime - timeline.startTime);
+      // MP4 chunks carry the tone and beeps of the fixtures, not voices
+      recording.speech = recording.call.kind.format === 'mp4' ? null : speechSchedule(recording.call.speakers, timeline.stopTime - timeline.startTime);
       const seq = this.seq++;
       const chunks = await Promise.all(specs.map((spec) => this.renderQueue.add(() => this.renderChunk(recording, timeline, spec, dir, seq)) as Promise<EmittedChunk>));
       recording.chunks = chunks;
