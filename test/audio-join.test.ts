@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CHANNEL_OF, MIXED_WAV, PARTICIPANTS, UNMIXED_WAV } from '../fixtures/audio-fixtures.ts';
+import { CHANNEL_OF, MIXED_MP3, MIXED_WAV, PARTICIPANTS, UNMIXED_WAV } from '../fixtures/audio-fixtures.ts';
 import { REPO_ROOT, runCli } from './helpers/cli.ts';
 
 const run = promisify(execFile);
@@ -87,5 +87,22 @@ describe('WAV joins, decoded', () => {
         expect(endMs).toBeLessThanOrEqual(b.toMs + 200 + 30);
       });
     }
+  }, 60_000);
+
+  it('MP3: the joined file decodes to the chunks\' summed length within half a frame, each chunk placed where the lengths add up', async () => {
+    const { out, manifest } = await processed('audio-mixed-mp3');
+    const halfFrameMs = 576 / 2 / (RATE / 1000); // MPEG-2 Layer III at 16 kHz
+    // Debian's ffmpeg trims the LAME tag's delay and padding when it decodes
+    const lengths = await Promise.all(MIXED_MP3.map(async (c) => (await decode(join(input('audio-mixed-mp3'), c.mediaName))).length / 2 / (RATE / 1000)));
+    const decodedMs = (await decode(join(out, 'recording.mp3'))).length / 2 / (RATE / 1000);
+    const summedMs = lengths.reduce((a, b) => a + b, 0);
+    expect(Math.abs(decodedMs - summedMs)).toBeLessThanOrEqual(halfFrameMs);
+    expect(Math.abs(manifest.output.durationMs - decodedMs)).toBeLessThanOrEqual(1);
+    let idealMs = 0;
+    manifest.chunks.forEach((chunk: { mediaOffsetMs: number }, i: number) => {
+      expect(Math.abs(chunk.mediaOffsetMs - idealMs)).toBeLessThanOrEqual(halfFrameMs + 1);
+      idealMs += lengths[i];
+    });
+    expect(manifest.output.audio).toEqual({ codec: 'mp3', sampleRate: RATE, channels: 1 });
   }, 60_000);
 });

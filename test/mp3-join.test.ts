@@ -30,36 +30,39 @@ function run(binary: string, args: string[]) {
   return { status: result.status, stdout: result.stdout, stderr: String(result.stderr) };
 }
 
-function encode(name: string, pcm: Buffer): string {
+/** Even chunks by the embedded ffmpeg 4.1, odd ones by Debian's 5.1: their libmp3lame tags both count. */
+function encode(name: string, pcm: Buffer, o: { k?: number; rate?: number; channels?: number; bitrate?: string; quality?: string } = {}): string {
   const raw = join(dir, `${name}.pcm`);
   writeFileSync(raw, pcm);
   const file = join(dir, `${name}.mp3`);
-  const made = run(ffmpegPath(), ['-v', 'error', '-y', '-f', 's16le', '-ar', String(RATE), '-ac', '1', '-i', raw, '-c:a', 'libmp3lame', '-b:a', '32k', file]);
+  const binary = (o.k ?? 0) % 2 ? '/usr/bin/ffmpeg' : ffmpegPath();
+  const input = ['-f', 's16le', '-ar', String(o.rate ?? RATE), '-ac', '1', '-i', raw];
+  const made = run(binary, ['-v', 'error', '-y', ...input, '-ac', String(o.channels ?? 1), '-c:a', 'libmp3lame', ...(o.quality ? ['-q:a', o.quality] : ['-b:a', o.bitrate ?? '32k']), file]);
   expect(made.status, made.stderr).toBe(0);
   return file;
 }
 
-function chunkPcm(k: number): Buffer {
-  const pcm = Buffer.alloc(LENGTHS[k] * 2);
-  for (const onset of BEEPS(k)) {
-    for (let i = 0; i < BEEP_SAMPLES; i++) pcm.writeInt16LE(Math.round(16000 * Math.sin((2 * Math.PI * 1000 * i) / RATE)), (onset + i) * 2);
+function beepPcm(length: number, onsets: number[], rate = RATE): Buffer {
+  const pcm = Buffer.alloc(length * 2);
+  for (const onset of onsets) {
+    for (let i = 0; i < BEEP_SAMPLES; i++) pcm.writeInt16LE(Math.round(16000 * Math.sin((2 * Math.PI * 1000 * i) / rate)), (onset + i) * 2);
   }
   return pcm;
 }
 
 function decode(file: string, binary = ffmpegPath()): Int16Array {
-  const result = run(binary, ['-v', 'error', '-i', file, '-f', 's16le', '-ac', '1', '-ar', String(RATE), '-']);
+  const result = run(binary, ['-v', 'error', '-i', file, '-f', 's16le', '-ac', '1', '-']);
   expect(result.status, result.stderr).toBe(0);
   return new Int16Array(result.stdout.buffer, result.stdout.byteOffset, result.stdout.length / 2);
 }
 
 /** Beep onsets: the first sample above half of full scale after a quarter second of quiet. */
-function beepOnsets(samples: Int16Array): number[] {
+function beepOnsets(samples: Int16Array, rate = RATE): number[] {
   const onsets: number[] = [];
   let lastLoud = -Infinity;
   for (let i = 0; i < samples.length; i++) {
     if (Math.abs(samples[i]) > 8000) {
-      if (i - lastLoud > RATE / 4) onsets.push(i);
+      if (i - lastLoud > rate / 4) onsets.push(i);
       lastLoud = i;
     }
   }
@@ -76,7 +79,7 @@ let result: Awaited<ReturnType<typeof writeJoinedMp3>>;
 let expected: number[][];
 
 beforeAll(async () => {
-  chunkFiles = LENGTHS.map((_, k) => encode(`chunk-${k}`, chunkPcm(k)));
+  chunkFiles = LENGTHS.map((n, k) => encode(`chunk-${k}`, beepPcm(n, BEEPS(k)), { k }));
   let before = 0;
   expected = chunkFiles.map((file, k) => {
     const local = beepOnsets(decode(file));
@@ -134,6 +137,35 @@ describe('joining 9 MP3 chunks by frame copy', () => {
     expect(decoded.stderr).toBe('');
   });
 
+  it('starts with one Info/LAME tag frame: frames, bytes, the first delay, the last padding, LAME\'s tag CRC', async () => {
+    const bytes = readFileSync(ours);
+    // 16 kHz mono MPEG-2: the tag sits after the 4-byte header and 9 bytes of side information.
+    expect(bytes.toString('latin1', 13, 17)).toBe('Info');
+    expect(bytes.readUInt32BE(17)).toBe(0x0f);
+    const ffprobe = JSON.parse(String(run('/usr/bin/ffprobe', ['-v', 'error', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'json', ours]).stdout)).streams[0];
+    expect(bytes.readUInt32BE(21)).toBe(Number(ffprobe.nb_read_packets));
+    expect(bytes.readUInt32BE(25)).toBe(bytes.length);
+    const lame = 13 + 120;
+    expect(bytes.toString('latin1', lame, lame + 4)).toBe('Lavc'); // the chunks' encoder, carried on
+    const delay = (bytes[lame + 21] << 4) | (bytes[lame + 22] >> 4);
+    const padding = ((bytes[lame + 22] & 15) << 8) | bytes[lame + 23];
+    expect(delay).toBe(Math.round(Number(JSON.parse(String(run('/usr/bin/ffprobe', ['-v', 'error', '-show_entries', 'stream=start_time', '-of', 'json', chunkFiles[0]]).stdout)).streams[0].start_time) * RATE) - 529);
+    const lastFrames = (await probeMp3(chunkFiles[8])).frameCount;
+    expect(padding).toBe(lastFrames * 576 - 576 - LENGTHS[8]);
+    expect(bytes.readUInt32BE(lame + 28)).toBe(bytes.length);
+    // TOC: 100 byte positions in 256ths; constant bitrate, so entry i is about 256 * i / 100.
+    const toc = Array.from(bytes.subarray(29, 129));
+    toc.forEach((v, i) => expect(Math.abs(v - (256 * i) / 100)).toBeLessThanOrEqual(2));
+    let crc = 0; // CRC-16/ARC, bit by bit, over the tag frame up to the CRC field
+    for (const byte of bytes.subarray(0, lame + 34)) {
+      crc ^= byte;
+      for (let i = 0; i < 8; i++) crc = crc & 1 ? (crc >>> 1) ^ 0xa001 : crc >>> 1;
+    }
+    expect(bytes.readUInt16BE(lame + 34)).toBe(crc);
+    const warnings = run('/usr/bin/ffmpeg', ['-v', 'warning', '-i', ours, '-f', 'null', '-']);
+    expect(warnings.stderr).toBe('');
+  });
+
   it('reports the hashes and size of what it read and wrote', () => {
     expect(result.sha256).toBe(sha256(ours));
     expect(result.sizeBytes).toBe(readFileSync(ours).length);
@@ -157,7 +189,7 @@ describe('the bit reservoir across a join', () => {
         seed = (seed * 1103515245 + 12345) & 0x7fffffff;
         pcm.writeInt16LE(Math.round(3000 * Math.sin((2 * Math.PI * 440 * t) / RATE) + 1500 * (seed / 0x7fffffff - 0.5)), i * 2);
       }
-      return encode(`tone-${k}`, pcm);
+      return encode(`tone-${k}`, pcm, { k });
     });
     probes4 = await Promise.all(files.map((file) => probeMp3(file)));
     alone = files.map((file) => decode(file));
@@ -195,6 +227,40 @@ describe('the bit reservoir across a join', () => {
     }
     for (const binary of [ffmpegPath(), '/usr/bin/ffmpeg']) {
       const decoded = run(binary, ['-v', 'error', '-xerror', '-i', withHandOver, '-f', 'null', '-']);
+      expect([decoded.status, decoded.stderr]).toEqual([0, '']);
+    }
+  });
+});
+
+describe.each([
+  ['MPEG-1 chunks (44.1 kHz stereo, 1152 samples a frame)', 44100, 2, { bitrate: '128k' }, [100000, 100500, 99333, 101111], 'Info'],
+  ['VBR chunks (16 kHz mono, Xing tags, the reservoir used hard)', 16000, 1, { quality: '6' }, [30000, 30411, 29555, 31234], 'Xing'],
+] as const)('%s', (name, rate, channels, quality, lengths, tagKind) => {
+  const halfFrame = rate > 32000 ? 576 : 288;
+  it('places each beep within half a frame of the summed lengths; a cat does not', async () => {
+    const tag = name.slice(0, 4).toLowerCase();
+    const files = lengths.map((n, k) => encode(`${tag}-${k}`, beepPcm(n, [20000 + 97 * k], rate), { k, rate, channels, ...quality }));
+    let before = 0;
+    const expected44 = files.map((file, k) => {
+      const [local] = beepOnsets(decode(file), rate);
+      before += lengths[k];
+      return before - lengths[k] + local;
+    });
+    const chunks = await Promise.all(files.map((file) => probeMp3(file)));
+    expect(chunks.map((c) => [c.presentedSamples, c.samplesPerFrame, c.channels])).toEqual(lengths.map((n) => [n, rate > 32000 ? 1152 : 576, channels]));
+    const out = join(dir, `${tag}.mp3`);
+    await writeJoinedMp3({ plan: planMp3Join(chunks), chunks, outFile: out });
+    expect(readFileSync(out).toString('latin1', 4 + (channels === 2 ? 32 : 9), 8 + (channels === 2 ? 32 : 9))).toBe(tagKind);
+    const naive44 = join(dir, `${tag}-cat.mp3`);
+    writeFileSync(naive44, Buffer.concat(files.map((file) => readFileSync(file))));
+    const ourErrors = beepOnsets(decode(out), rate).map((t, i) => t - expected44[i]);
+    const catErrors = beepOnsets(decode(naive44), rate).map((t, i) => t - expected44[i]);
+    console.log(`${name}: beep offsets (samples), ours ${ourErrors.join(' ')}, cat ${catErrors.join(' ')}`);
+    expect(ourErrors).toHaveLength(4);
+    for (const e of ourErrors) expect(Math.abs(e)).toBeLessThanOrEqual(halfFrame);
+    expect(Math.abs(catErrors[3])).toBeGreaterThan(halfFrame);
+    for (const binary of [ffmpegPath(), '/usr/bin/ffmpeg']) {
+      const decoded = run(binary, ['-v', 'error', '-xerror', '-i', out, '-f', 'null', '-']);
       expect([decoded.status, decoded.stderr]).toEqual([0, '']);
     }
   });

@@ -38,13 +38,16 @@ export async function probeAudioChunks(chunks: DiscoveredChunk[], context: { kin
   const probed = chunks.map((chunk, i) => ({ ...chunk, audio: probes[i] as AudioProbe }));
   const checks: VerificationCheck[] = [];
   const warnings: string[] = [];
-  for (const chunk of probed) {
+  const layout = (p: AudioProbe) => `${p.channels} ch, ${p.sampleRate} Hz`;
+  for (const [i, chunk] of probed.entries()) {
     const prefix = `chunk[${chunk.metadata.chunkIndex}].audio.`;
     const channels = expectedChannels(chunk, context.kind);
     const chunkChecks = [
       check(`${prefix}codec`, EXPECTED_CODEC[context.kind.format], chunk.audio.codec),
       check(`${prefix}sampleRate`, context.expectAudio.sampleRate, chunk.audio.sampleRate),
       check(`${prefix}channels`, channels ?? chunk.audio.channels, chunk.audio.channels),
+      // samples are joined as they are: every chunk must have the first one's layout
+      ...(i > 0 ? [check(`${prefix}layout`, layout(probed[0].audio), layout(chunk.audio))] : []),
     ];
     assertPassed(reportOf(chunkChecks), chunk.mediaFile);
     checks.push(...chunkChecks);

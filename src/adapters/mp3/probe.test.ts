@@ -107,18 +107,24 @@ describe('probeMp3 on files libmp3lame writes (both ffmpegs)', () => {
     [16000, 1, '24k', 1.23],
     [44100, 2, '128k', 1.7],
     [48000, 1, '64k', 0.9],
+    [44100, 2, 'vbr', 1.1],
   ] as const;
   const cases = encoders.flatMap(([label, binary]) => formats.map(([rate, channels, bitrate, seconds]) => [label, rate, channels, bitrate, seconds, binary] as const));
 
   it.each(cases)('%s: %i Hz, %i channel(s), %s, %f s', async (label, rate, channels, bitrate, seconds, binary) => {
     const file = join(dir, `${label.replace(/\W+/g, '-')}-${rate}-${channels}-${bitrate}-${seconds}.mp3`);
-    run(binary, ['-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=f=440:r=${rate}:d=${seconds}`, '-ac', String(channels), '-c:a', 'libmp3lame', '-b:a', bitrate, file]);
+    const quality = bitrate === 'vbr' ? ['-q:a', '4'] : ['-b:a', bitrate];
+    run(binary, ['-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=f=440:r=${rate}:d=${seconds}`, '-ac', String(channels), '-c:a', 'libmp3lame', ...quality, file]);
     const probe = await probeMp3(file);
     const inputSamples = Math.round(rate * seconds);
     // Independent figures: what the encoder was fed, what ffmpeg decodes it to, how many packets
     // ffprobe counts and where it says the audio starts (encoder delay + 529 decoder delay).
     const decodedSamples = run(binary, ['-v', 'error', '-i', file, '-f', 's16le', '-ac', '1', '-']).length / 2;
-    const ffprobe = JSON.parse(String(run('/usr/bin/ffprobe', ['-v', 'error', '-count_packets', '-show_entries', 'stream=start_time,nb_read_packets,sample_rate,channels', '-of', 'json', file]))).streams[0];
+    const probed = JSON.parse(String(run('/usr/bin/ffprobe', ['-v', 'error', '-count_packets', '-show_entries', 'stream=start_time,nb_read_packets,sample_rate,channels:packet=pos,size', '-of', 'json', file])));
+    const ffprobe = probed.streams[0];
+    expect(Array.from(probe.frameOffsets)).toEqual(probed.packets.map((p: { pos: string }) => Number(p.pos)));
+    expect(Array.from(probe.frameSizes)).toEqual(probed.packets.map((p: { size: string }) => Number(p.size)));
+    expect(probe.infoTag?.kind).toBe(bitrate === 'vbr' ? 'Xing' : 'Info');
     expect(probe.presentedSamples).toBe(inputSamples);
     expect(decodedSamples).toBe(inputSamples);
     expect(probe.frameCount).toBe(Number(ffprobe.nb_read_packets));

@@ -131,7 +131,9 @@ export async function probeMp3(file: string): Promise<Mp3Probe> {
     }
     if (tables.count === 0) throw fail('holds no MP3 audio frames (only a tag frame)');
     const frameCount = tables.count;
-    if (infoTag?.frames && infoTag.frames !== frameCount) {
+    // Some Xing writers count the tag frame itself; LAME and ffmpeg (which write the extension) do not.
+    const countsTagFrame = !infoTag?.lame && infoTag?.frames === frameCount + 1;
+    if (infoTag?.frames && infoTag.frames !== frameCount && !countsTagFrame) {
       throw fail(`the ${infoTag.kind} tag counts ${infoTag.frames} audio frames but the file holds ${frameCount} (${frameCount < infoTag.frames ? 'truncated' : 'concatenated'}?)`);
     }
     const delay = infoTag?.lame?.delaySamples ?? 0;

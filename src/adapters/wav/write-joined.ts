@@ -25,6 +25,11 @@ export interface WriteJoinedWavInput {
 
 const BLOCK_FRAMES = 16384;
 
+/** A positional write may write less than asked (it rarely does for files): loop until all is out. */
+async function writeFully(handle: FileHandle, bytes: Uint8Array, length: number, position: number): Promise<void> {
+  for (let done = 0; done < length; ) done += (await handle.write(bytes, done, length - done, position + done)).bytesWritten;
+}
+
 /**
  * Streams the planned segments into one WAV (and the per-channel WAVs): one block of samples in
  * memory at a time, the header written first from the planned length (RF64 past 4 GiB), the
@@ -40,8 +45,14 @@ export async function writeJoinedWav(input: WriteJoinedWavInput): Promise<{ size
   const hash = createHash('sha256').update(header);
   const out = await open(input.outFile, 'w');
   const channelOuts: FileHandle[] = [];
-  const block = Buffer.alloc(BLOCK_FRAMES * frameBytes);
-  const mono = input.channelFiles ? Array.from({ length: channels }, () => Buffer.alloc(BLOCK_FRAMES * 2)) : [];
+  // two sets of buffers: the next block is read and analysed while the previous one is written
+  const sets = [0, 1].map(() => ({
+    block: Buffer.alloc(BLOCK_FRAMES * frameBytes),
+    mono: input.channelFiles ? Array.from({ length: channels }, () => Buffer.alloc(BLOCK_FRAMES * 2)) : [],
+    writing: Promise.resolve() as Promise<unknown>,
+  }));
+  let turn = 0;
+  let writeFailure: unknown = null;
   const monoHeader = wavHeader({ ...layout, channels: 1 }, plan.totalFrames * 2);
   let outAt = 0;
   let monoAt = 0;
@@ -49,39 +60,55 @@ export async function writeJoinedWav(input: WriteJoinedWavInput): Promise<{ size
   let doneFrames = 0;
   try {
     for (const file of input.channelFiles ?? []) channelOuts.push(await open(file, 'w'));
-    await out.write(header, 0, header.length, 0);
+    await writeFully(out, header, header.length, 0);
     outAt = header.length;
-    await Promise.all(channelOuts.map((h) => h.write(monoHeader, 0, monoHeader.length, 0)));
+    await Promise.all(channelOuts.map((h) => writeFully(h, monoHeader, monoHeader.length, 0)));
     monoAt = monoHeader.length;
 
-    const emit = async (frames: number) => {
+    /** The next free buffer set, once its earlier writes are done. */
+    const nextSet = async () => {
+      const set = sets[turn];
+      turn ^= 1;
+      await set.writing;
+      if (writeFailure) throw writeFailure;
+      if (input.signal?.aborted) throw new AbortedError('WAV join aborted');
+      return set;
+    };
+    /** Starts the writes of a filled block (positions are taken now, so order is kept). */
+    const emit = (set: (typeof sets)[number], frames: number) => {
       const bytes = frames * frameBytes;
-      const view = block.subarray(0, bytes);
+      const view = set.block.subarray(0, bytes);
       hash.update(view);
-      const writes: Promise<unknown>[] = [out.write(view, 0, bytes, outAt)];
+      const writes: Promise<unknown>[] = [writeFully(out, view, bytes, outAt)];
       outAt += bytes;
       if (channelOuts.length > 0) {
-        const samples = new Int16Array(block.buffer, block.byteOffset, frames * channels);
+        const samples = new Int16Array(set.block.buffer, set.block.byteOffset, frames * channels);
         for (let c = 0; c < channels; c++) {
-          const target = new Int16Array(mono[c].buffer, mono[c].byteOffset, frames);
+          const target = new Int16Array(set.mono[c].buffer, set.mono[c].byteOffset, frames);
           for (let i = 0, at = c; i < frames; i++, at += channels) target[i] = samples[at];
-          writes.push(channelOuts[c].write(mono[c], 0, frames * 2, monoAt));
+          writes.push(writeFully(channelOuts[c], set.mono[c], frames * 2, monoAt));
         }
         monoAt += frames * 2;
       }
-      await Promise.all(writes);
-      doneFrames += frames;
-      input.onProgress?.(doneFrames / Math.max(1, plan.totalFrames));
+      set.writing = Promise.all(writes).then(
+        () => {
+          doneFrames += frames;
+          input.onProgress?.(doneFrames / Math.max(1, plan.totalFrames));
+        },
+        (error: unknown) => {
+          writeFailure ??= error;
+        },
+      );
     };
 
     for (const segment of plan.segments) {
-      if (input.signal?.aborted) throw new AbortedError('WAV join aborted');
       if (segment.kind === 'silence') {
-        block.fill(0);
         for (let left = segment.frames; left > 0; ) {
+          const set = await nextSet();
           const frames = Math.min(left, BLOCK_FRAMES);
+          set.block.fill(0, 0, frames * frameBytes);
           for (const o of observers) o.silence(frames);
-          await emit(frames);
+          emit(set, frames);
           left -= frames;
         }
         continue;
@@ -91,13 +118,13 @@ export async function writeJoinedWav(input: WriteJoinedWavInput): Promise<{ size
       try {
         let position = source.dataOffset + segment.fromFrame * frameBytes;
         for (let left = segment.frames; left > 0; ) {
-          if (input.signal?.aborted) throw new AbortedError('WAV join aborted');
+          const set = await nextSet();
           const frames = Math.min(left, BLOCK_FRAMES);
-          const { bytesRead } = await handle.read(block, 0, frames * frameBytes, position);
+          const { bytesRead } = await handle.read(set.block, 0, frames * frameBytes, position);
           if (bytesRead < frames * frameBytes) throw new InvalidInputError('the WAV data ended early (the file changed while it was read)', { file: source.file });
-          const samples = new Int16Array(block.buffer, block.byteOffset, frames * channels);
+          const samples = new Int16Array(set.block.buffer, set.block.byteOffset, frames * channels);
           for (const o of observers) o.samples(samples, frames);
-          await emit(frames);
+          emit(set, frames);
           position += bytesRead;
           left -= frames;
         }
@@ -105,7 +132,10 @@ export async function writeJoinedWav(input: WriteJoinedWavInput): Promise<{ size
         await handle.close();
       }
     }
+    await Promise.all(sets.map((set) => set.writing));
+    if (writeFailure) throw writeFailure;
   } finally {
+    await Promise.all(sets.map((set) => set.writing));
     await out.close();
     await Promise.all(channelOuts.map((h) => h.close()));
   }
