@@ -90,6 +90,10 @@ describe.skipIf(!runBrowserTests)('report.html of an unmixed audio output in hea
     });
     expect(image.width).toBe(960);
     expect(image.alt).toContain('one lane per channel (3)');
+    // media runs left to right over the picture: a click at 3/4 of its width plays from 3/4 of the media
+    const box = (await page.locator('#waveform').boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.75, box.y + box.height / 2);
+    expect(Math.abs((await currentTime(page)) * 1000 - 0.75 * manifest.output.durationMs)).toBeLessThanOrEqual(manifest.output.durationMs / box.width + 1);
   });
 
   it('draws a lane per participant with each speech span where the manifest puts it on the wall clock', async () => {

@@ -147,7 +147,7 @@ function waveform(m: Manifest): SafeHtml | '' {
   return html`<section aria-labelledby="waveform-title">
 <h2 id="waveform-title">Waveform</h2>
 <figure class="waveform"><img id="waveform" src="${src}" alt="Waveform of ${m.output.file}: ${lanes}, pauses marked" decoding="async">
-<figcaption class="muted">${m.output.file}, ${lanes}, ${formatDuration(m.output.durationMs)} of media</figcaption></figure>
+<figcaption class="muted">${m.output.file}, ${lanes}, ${formatDuration(m.output.durationMs)} of media from left to right; click to play from there</figcaption></figure>
 </section>`;
 }
 

@@ -142,6 +142,13 @@ export const REPORT_JS = String.raw`
     fetch(data.thumbnailsBase + 'thumbnails.vtt').then(function (r) { return r.ok ? r.text() : ''; })
       .then(function (text) { cues = parseVtt(text); }, function () {});
   }
+  // The waveform's columns run over the media, left to right: a click seeks there (keyboard: the scrub bar).
+  var waveform = document.getElementById('waveform');
+  if (waveform) waveform.addEventListener('click', function (event) {
+    var rect = waveform.getBoundingClientRect();
+    var share = Math.max(0, Math.min(1, (event.clientX - rect.left) / rect.width));
+    seekTo(share * Number(scrubber.max), 'waveform');
+  });
   // Speech lanes can hold thousands of bars: one Tab stop per lane, arrows move within it.
   var lanes = document.querySelectorAll('.lane-track');
   for (var l = 0; l < lanes.length; l++) {

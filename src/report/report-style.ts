@@ -65,7 +65,7 @@ code, .mono { font-family: ui-monospace, "SFMono-Regular", Consolas, monospace; 
 .axis span::before { content: ""; position: absolute; left: 50%; top: -.35rem; height: .3rem; border-left: 1px solid var(--muted); }
 .player audio { display: block; width: 100%; }
 .waveform { margin: 0; }
-.waveform img { display: block; width: 100%; height: auto; max-height: 16rem; object-fit: fill; background: var(--panel); border: 1px solid var(--line); border-radius: .25rem; }
+.waveform img { cursor: pointer; display: block; width: 100%; height: auto; max-height: 16rem; object-fit: fill; background: var(--panel); border: 1px solid var(--line); border-radius: .25rem; }
 .waveform figcaption { font-size: .85rem; margin-top: .25rem; }
 .lanes h3 { font-size: 1rem; margin: 1rem 0 .25rem; }
 .lane-label { margin: .5rem 0 .2rem; font-size: .9rem; overflow-wrap: anywhere; }
