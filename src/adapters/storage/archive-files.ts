@@ -62,7 +62,9 @@ export function parseArchivedManifest(text: string, label: string): Manifest | u
 /** The audio fields of a manifest (CONTRACT.md, "Audio recordings"). */
 type AudioFields = { waveform?: string | null; channels?: { file: string }[] };
 
-const SAFE_RELATIVE = /^(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9._-][A-Za-z0-9._/-]*$/;
+const SAFE_SEGMENT_OF_PATH = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+/** A relative path that stays below its prefix: no empty, dot or hidden segments. */
+const isSafeRelative = (path: string) => path.split('/').every((segment) => SAFE_SEGMENT_OF_PATH.test(segment));
 
 /**
  * What a complete archive holds according to its manifest: the recording (`output.file`, with
@@ -73,5 +75,5 @@ export function filesNamedBy(manifest: Manifest): { recording: string; others: s
   const audio = manifest as Manifest & AudioFields;
   const recording: string = manifest.output.file;
   const others = [...manifest.thumbnails.map((t) => t.file), ...(audio.waveform ? [audio.waveform] : []), ...(audio.channels ?? []).map((c) => c.file)];
-  return [recording, ...others].every((f) => SAFE_RELATIVE.test(f) && f !== MANIFEST_FILE) ? { recording, others } : undefined;
+  return [recording, ...others].every((f) => isSafeRelative(f) && f !== MANIFEST_FILE) ? { recording, others } : undefined;
 }
