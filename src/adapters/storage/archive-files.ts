@@ -59,9 +59,6 @@ export function parseArchivedManifest(text: string, label: string): Manifest | u
   }
 }
 
-/** The audio fields of a manifest (CONTRACT.md, "Audio recordings"). */
-type AudioFields = { waveform?: string | null; channels?: { file: string }[] };
-
 const SAFE_SEGMENT_OF_PATH = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 /** A relative path that stays below its prefix: no empty, dot or hidden segments. */
 const isSafeRelative = (path: string) => path.split('/').every((segment) => SAFE_SEGMENT_OF_PATH.test(segment));
@@ -72,8 +69,7 @@ const isSafeRelative = (path: string) => path.split('/').every((segment) => SAFE
  * `undefined` when a name could point outside the prefix.
  */
 export function filesNamedBy(manifest: Manifest): { recording: string; others: string[] } | undefined {
-  const audio = manifest as Manifest & AudioFields;
   const recording: string = manifest.output.file;
-  const others = [...manifest.thumbnails.map((t) => t.file), ...(audio.waveform ? [audio.waveform] : []), ...(audio.channels ?? []).map((c) => c.file)];
+  const others = [...manifest.thumbnails.map((t) => t.file), ...(manifest.waveform ? [manifest.waveform] : []), ...(manifest.channels ?? []).map((c) => c.file)];
   return [recording, ...others].every((f) => isSafeRelative(f) && f !== MANIFEST_FILE) ? { recording, others } : undefined;
 }
