@@ -10,15 +10,17 @@ import { AbortedError, exitCodeOf, FetchError, UsageError } from '../src/errors.
 import { createLogger } from '../src/logger.ts';
 import type { RecordingEvent } from '../src/schemas/recording-event.ts';
 import { fetchRecording, readFetchEnvironment } from '../src/stages/fetch.ts';
+import { runFfmpeg } from '../src/adapters/ffmpeg/runner.ts';
 import { fakeMp4, serveBytes, startScriptedServer } from './helpers/scripted-server.ts';
 
 const execFileAsync = promisify(execFile);
 const KEY = Buffer.from('fetch test key, thirty-two bytes!').toString('base64');
 const FAST = { maxAttempts: 6, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 5000, idleTimeoutMs: 5000 };
 
-function metadataDoc(documentId: string, index: number) {
+function metadataDoc(documentId: string, index: number, format?: string) {
   return Buffer.from(
     JSON.stringify({
+      ...(format ? { recordingInfo: { contentType: 'audio', channelType: 'mixed', format } } : {}),
       resourceId: 'r',
       callId: 'call-1',
       chunkDocumentId: documentId,
@@ -239,6 +241,47 @@ describe('downloadToFile', () => {
     await expect(
       downloadToFile({ url: new URL(`${server.origin}/x`), file: path.join(workDir, 'x.mp4'), label: 'x', sign, checkUrl: (u) => (u.hostname === '127.0.0.1' ? null : 'not allowed'), retry: FAST }),
     ).rejects.toThrow(/refused redirect to http:\/\/127\.0\.0\.3:1\/steal/);
+  });
+
+  it.each(['mp3', 'wav'])('downloads %s chunks as <documentId>.<format>, taking the format from the metadata; an HTML page in their place is retried', async (format) => {
+    const real = path.join(workDir, `source.${format}`);
+    await runFfmpeg({ args: ['-f', 'lavfi', '-i', 'sine=f=440:r=16000:d=0.5', ...(format === 'mp3' ? ['-c:a', 'libmp3lame', '-b:a', '32k'] : ['-c:a', 'pcm_s16le']), '-ac', '1', real], timeoutMs: 30_000 });
+    const media = await readFile(real);
+    let mediaRequests = 0;
+    server = await startScriptedServer((request, response) => {
+      const url = new URL(request.url!, `http://${request.headers.host}`);
+      if (url.pathname === '/recording/download/doc-a/metadata') return serveBytes(request, response, metadataDoc('doc-a', 0, format.toUpperCase()), 'application/json');
+      if (url.pathname === '/recording/download/doc-a') {
+        if (++mediaRequests === 1) return serveBytes(request, response, Buffer.from('<html><body>busy</body></html>'), 'text/html');
+        return serveBytes(request, response, media, format === 'mp3' ? 'audio/mpeg' : 'audio/wav');
+      }
+      response.writeHead(404).end();
+    });
+    const result = await fetchRecording({ event: eventFor([{ documentId: 'doc-a', index: 0 }]), workDir: path.join(workDir, 'dl') }, { connectionString: `endpoint=${server.origin}/;accesskey=${KEY}`, retry: FAST });
+    expect(mediaRequests).toBe(2);
+    expect(result.chunks[0]).toMatchObject({ format, mediaFile: path.join(workDir, 'dl', `doc-a.${format}`) });
+    expect((await readFile(result.chunks[0]!.mediaFile)).equals(media)).toBe(true);
+  });
+
+  it('refuses media whose bytes are not the format the metadata names (a WAV where MP3 is due), naming the chunk', async () => {
+    const wav = Buffer.concat([Buffer.from('RIFF\0\0\0\0WAVEfmt ', 'latin1'), Buffer.alloc(64)]);
+    server = await startScriptedServer((request, response) => {
+      const url = new URL(request.url!, `http://${request.headers.host}`);
+      if (url.pathname.endsWith('/metadata')) return serveBytes(request, response, metadataDoc('doc-a', 0, 'mp3'), 'application/json');
+      return serveBytes(request, response, wav, 'audio/mpeg');
+    });
+    const failure = await fetchRecording({ event: eventFor([{ documentId: 'doc-a', index: 0 }]), workDir }, { connectionString: `endpoint=${server.origin}/;accesskey=${KEY}`, retry: { ...FAST, maxAttempts: 2 } }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(FetchError);
+    expect(exitCodeOf(failure)).toBe(5);
+    expect((failure as Error).message).toMatch(/chunk 0 \(doc-a\) media.*MP3 frame/);
+  });
+
+  it('refuses a metadata format it does not know, without downloading the media', async () => {
+    server = await startScriptedServer((request, response) => serveBytes(request, response, metadataDoc('doc-a', 0, 'ogg'), 'application/json'));
+    const failure = await fetchRecording({ event: eventFor([{ documentId: 'doc-a', index: 0 }]), workDir }, { connectionString: `endpoint=${server.origin}/;accesskey=${KEY}`, retry: FAST }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(FetchError);
+    expect((failure as Error).message).toContain("recordingInfo.format 'ogg'");
+    expect(server.seen.map((r) => r.path)).toEqual(['/recording/download/doc-a/metadata']);
   });
 
   it('keeps memory flat whatever the size: 16 MB and 512 MB peak alike', async () => {

@@ -8,7 +8,7 @@ import type { StoredDocument } from './service.ts';
 /** `GET /recording/download/{documentId}[/metadata]`: Range requests, and the configured faults. */
 export function serveDocument(input: { request: IncomingMessage; response: ServerResponse; doc: StoredDocument; isMetadata: boolean; faults: FaultInjector; logger: Logger }): void {
   const { request, response, doc, isMetadata } = input;
-  const contentType = isMetadata ? 'application/json' : 'video/mp4';
+  const contentType = isMetadata ? 'application/json' : doc.contentType;
   const total = isMetadata ? doc.metadata.length : doc.mediaSize;
   const slice = (start: number, end: number): Readable =>
     isMetadata ? Readable.from([doc.metadata.subarray(start, end + 1)]) : createReadStream(doc.mediaFile, { start, end });

@@ -8,6 +8,7 @@ import { FaultInjector } from './faults.ts';
 import { EventPublisher, type Sinks } from './publish.ts';
 import { guidFrom, InvalidStateError, RecordingService, type Recording, type RecordingProfile } from './service.ts';
 import { conversationUrlFromId } from './conversation-id.ts';
+import { parseStartOptions, StartOptionsError, type StartOptions } from './recording-options.ts';
 
 export interface EmulatorOptions {
   host?: string;
@@ -129,6 +130,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const conversationId = segments[1]!;
       if (json === null) return sendError(response, '2021', 400, 'BadRequest', 'the body is not a JSON object');
       if (segments.length === 3 && method === 'POST') {
+        const startOptions = checkedStartOptions(response, '2021', json);
+        if (!startOptions) return;
         const conversationUrl = conversationUrlFromId(conversationId);
         const callId = guidFrom(`conversation:${conversationUrl ?? conversationId}`);
         const recording = service.start({
@@ -137,6 +140,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           serverCallId: conversationId,
           callbackUri: optionalString(json.recordingStateCallbackUri),
           operationContext: optionalString(json.operationContext),
+          options: startOptions,
         });
         return send(response, 200, { recordingId: recording.id });
       }
@@ -181,8 +185,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (segments[0] === 'emulator' && segments[1] === 'recordings' && segments.length === 3 && method === 'GET') {
       const recording = service.recordings.get(segments[2]!);
       if (!recording) return sendError(response, '2021', 404, 'RecordingNotFound', `no recording '${segments[2]}'`);
-      const { id, callId, serverCallId, state, chunks, event, failure } = recording;
-      return send(response, 200, { recordingId: id, callId, serverCallId, state, chunks, event, failure, actions: recording.actions });
+      const { id, callId, serverCallId, state, chunks, event, failure, call, speech } = recording;
+      const recorded = {
+        ...call.kind,
+        speakers: call.speakers.map((s) => ({ ...s, channel: call.channels?.get(s.participantId) ?? null })),
+        speech,
+      };
+      return send(response, 200, { recordingId: id, callId, serverCallId, state, chunks, event, failure, actions: recording.actions, recorded });
     }
     if (segments[0] === 'emulator' && segments[1] === 'faults' && segments.length === 2 && method === 'GET') {
       return send(response, 200, { rate: faults.rate, counts: faults.counts });
@@ -206,12 +215,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const locatorId = optionalString(locator?.serverCallId) ?? optionalString(locator?.groupCallId) ?? optionalString(locator?.roomId);
     const callConnectionId = optionalString(json.callConnectionId);
     if (!locatorId && !callConnectionId) return sendError(response, 'calling', 400, 'BadRequest', 'callLocator or callConnectionId is required', 'callLocator');
-    for (const [field, allowed] of [['recordingContentType', 'audioVideo'], ['recordingChannelType', 'mixed'], ['recordingFormatType', 'mp4']] as const) {
-      const value = json[field];
-      if (value !== undefined && value !== null && value !== allowed) {
-        return sendError(response, 'calling', 400, 'BadRequest', `the emulator records only ${allowed} (${field} was '${String(value)}')`, field);
-      }
-    }
+    const startOptions = checkedStartOptions(response, 'calling', json);
+    if (!startOptions) return;
     const key = locatorId ?? callConnectionId!;
     const recording = service.start({
       conversationId: null,
@@ -219,8 +224,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       serverCallId: key,
       callbackUri: optionalString(json.recordingStateCallbackUri),
       pauseOnStart: json.pauseOnStart === true,
+      options: startOptions,
     });
     send(response, 200, callingState(recording));
+  }
+
+  /** The recording kind and channel choices of a start request, or a 400 already sent. */
+  function checkedStartOptions(response: ServerResponse, surface: Surface, json: Record<string, unknown>): StartOptions | null {
+    try {
+      return parseStartOptions(json);
+    } catch (error) {
+      if (!(error instanceof StartOptionsError)) throw error;
+      sendError(response, surface, 400, 'BadRequest', error.message, error.target);
+      return null;
+    }
   }
 
   function callingState(recording: Recording) {

@@ -5,18 +5,15 @@ import path from 'node:path';
 import PQueue from 'p-queue';
 import { runFfmpeg } from '../adapters/ffmpeg/runner.ts';
 import { hashFile } from '../adapters/fs/hash.ts';
-import { emulatorRenderArgs } from './render-args.ts';
+import { channelCount, chunkMediaArgs, chunkMetadata, timelineRate, type MediaProfile, type RecordedCall } from './chunk-media.ts';
+import { assignChannels, DEFAULT_KIND, EVENT_TYPE_NAMES, MEDIA_CONTENT_TYPES, type StartOptions } from './recording-options.ts';
+import { speakersOf, speechSchedule, type SpeechSpan } from './voices.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { RECORDING_EVENT_TYPE } from '../schemas/recording-event.ts';
 import type { EventPublisher, EventGridEvent } from './publish.ts';
-import { buildTimeline, splitIntoChunks, type ChunkSpec, type ControlAction, type ControlEvent } from './timeline.ts';
+import { buildTimeline, splitIntoChunks, type ChunkSpec, type ControlAction, type ControlEvent, type Timeline } from './timeline.ts';
 
-export interface RecordingProfile {
-  width: number;
-  height: number;
-  frameRate: number;
-  sampleRate: number;
-}
+export type RecordingProfile = MediaProfile;
 
 export interface ServiceOptions {
   profile: RecordingProfile;
@@ -35,6 +32,7 @@ export interface EmittedChunk {
   index: number;
   documentId: string;
   endReason: string;
+  /** Chunk-local seconds of the flash/beep markers (none in unmixed audio). */
   markersSec: number[];
   mediaSizeBytes: number;
   mediaSha256: string;
@@ -51,16 +49,22 @@ export interface Recording {
   actions: ControlEvent[];
   callbackUri: string | null;
   operationContext: string | null;
+  /** What is recorded, who is in the call (speaking order) and, unmixed, on which channel. */
+  call: RecordedCall;
+  participantIds: string[];
   /** Set once the chunks are rendered and the event published. */
   chunks: EmittedChunk[] | null;
   event: EventGridEvent | null;
   failure: string | null;
+  /** Audio recordings, set at stop: every turn spoken (wall clock from the start), paused spans included. */
+  speech: SpeechSpan[] | null;
 }
 
 export interface StoredDocument {
   documentId: string;
   mediaFile: string;
   mediaSize: number;
+  contentType: string;
   metadata: Buffer;
   /** Real epoch ms after which the document is gone (the retention period on the emulated clock). */
   expiresAt: number;
@@ -95,8 +99,14 @@ export class RecordingService {
     return Math.round(recording.realStart + (realNow - recording.realStart) * this.options.timeScale);
   }
 
-  start(input: { conversationId: string | null; callId: string; serverCallId: string; callbackUri?: string | null; operationContext?: string | null; pauseOnStart?: boolean }): Recording {
+  start(input: { conversationId: string | null; callId: string; serverCallId: string; callbackUri?: string | null; operationContext?: string | null; pauseOnStart?: boolean; options?: StartOptions }): Recording {
     const realStart = Date.now();
+    const kind = input.options?.kind ?? DEFAULT_KIND;
+    const requested = input.options?.participants;
+    const participantIds = requested && requested.named.length > 0 ? requested.named : [`8:acs:${this.resourceId}_${guidFrom(input.callId + ':a')}`, `8:acs:${this.resourceId}_${guidFrom(input.callId + ':b')}`];
+    const speakers = speakersOf(participantIds);
+    const channels =
+      kind.channel === 'unmixed' ? assignChannels({ affinity: requested?.affinity ?? new Map(), ordering: requested?.ordering ?? [], bySpeakingOrder: speakers.map((s) => s.participantId) }) : null;
     const recording: Recording = {
       id: randomUUID(),
       conversationId: input.conversationId,
@@ -107,13 +117,16 @@ export class RecordingService {
       actions: [{ action: 'start', at: realStart }],
       callbackUri: input.callbackUri ?? null,
       operationContext: input.operationContext ?? null,
+      call: { kind, speakers, channels },
+      participantIds: channels ? [...participantIds].sort((a, b) => channels.get(a)! - channels.get(b)!) : participantIds,
       chunks: null,
       event: null,
       failure: null,
+      speech: null,
     };
     if (input.pauseOnStart) recording.actions.push({ action: 'pause', at: realStart });
     this.recordings.set(recording.id, recording);
-    this.logger.info('recording started', { recordingId: recording.id, callId: recording.callId });
+    this.logger.info('recording started', { recordingId: recording.id, callId: recording.callId, ...kind });
     return recording;
   }
 
@@ -172,10 +185,14 @@ export class RecordingService {
     try {
       this.dataDir ??= mkdtemp(path.join(os.tmpdir(), 'acsrec-emulator-'));
       const dir = await this.dataDir;
-      const timeline = buildTimeline(recording.actions, profile.frameRate);
-      const specs = splitIntoChunks(timeline, this.options.chunkMaxSeconds * 1000, profile.frameRate);
+      const rate = timelineRate(recording.call.kind, profile);
+      const timeline = buildTimeline(recording.actions, rate);
+      const specs = splitIntoChunks(timeline, this.options.chunkMaxSeconds * 1000, rate);
+      if (recording.call.channels) for (const spec of specs) spec.markersSec = [];
+      // MP4 chunks carry the tone and beeps of the fixtures, not voices
+      recording.speech = recording.call.kind.format === 'mp4' ? null : speechSchedule(recording.call.speakers, timeline.stopTime - timeline.startTime);
       const seq = this.seq++;
-      const chunks = await Promise.all(specs.map((spec) => this.renderQueue.add(() => this.renderChunk(recording, spec, dir, seq)) as Promise<EmittedChunk>));
+      const chunks = await Promise.all(specs.map((spec) => this.renderQueue.add(() => this.renderChunk(recording, timeline, spec, dir, seq)) as Promise<EmittedChunk>));
       recording.chunks = chunks;
       const event = this.recordingEvent(recording, chunks, timeline.stopTime - timeline.startTime);
       recording.event = event;
@@ -187,47 +204,23 @@ export class RecordingService {
     }
   }
 
-  private async renderChunk(recording: Recording, spec: ChunkSpec, dir: string, seq: number): Promise<EmittedChunk> {
+  private async renderChunk(recording: Recording, timeline: Timeline, spec: ChunkSpec, dir: string, seq: number): Promise<EmittedChunk> {
     const { profile } = this.options;
+    const { format } = recording.call.kind;
     const documentId = `0-emu-d${seq % 10}-${randomUUID().replace(/-/g, '')}`;
-    const mediaFile = path.join(dir, `${documentId}.mp4`);
+    const mediaFile = path.join(dir, `${documentId}.${format}`);
     if (this.shutdown.signal.aborted) throw new Error('the emulator is shutting down');
     const started = Date.now();
     await runFfmpeg({
       signal: this.shutdown.signal,
-      args: emulatorRenderArgs({
-        outFile: `${mediaFile}.tmp.mp4`,
-        durationSec: spec.durationMs / 1000,
-        width: profile.width,
-        height: profile.height,
-        frameRate: profile.frameRate,
-        sampleRate: profile.sampleRate,
-        markersSec: spec.markersSec,
-        seed: seq * 7 + spec.index,
-      }),
+      args: chunkMediaArgs({ call: recording.call, timeline, spec, profile, outFile: `${mediaFile}.tmp.${format}`, seed: seq * 7 + spec.index }),
       timeoutMs: 30 * 60_000,
       label: `emulator render ${documentId}`,
       logger: this.logger,
     });
-    await rename(`${mediaFile}.tmp.mp4`, mediaFile);
-    this.logger.info('chunk rendered', { documentId, mediaMs: spec.durationMs, renderMs: Date.now() - started });
-    const metadata = {
-      resourceId: this.resourceId,
-      callId: recording.callId,
-      chunkDocumentId: documentId,
-      chunkIndex: spec.index,
-      chunkStartTime: new Date(spec.wallStart).toISOString(),
-      chunkDuration: spec.durationMs,
-      pauseResumeIntervals: spec.pauses.map((p) => ({ startTime: new Date(p.wallStart).toISOString(), duration: p.durationMs })),
-      recordingInfo: {
-        contentType: 'mixed',
-        channelType: 'audioVideo',
-        format: 'mp4',
-        audioConfiguration: { sampleRate: String(profile.sampleRate), bitRate: 32000, channels: 1 },
-        videoConfiguration: { longerSideLength: profile.width, shorterSideLength: profile.height, framerate: profile.frameRate, bitRate: 1_000_000 },
-      },
-      participants: [{ participantId: `8:acs:${this.resourceId}_${guidFrom(recording.callId + ':a')}` }, { participantId: `8:acs:${this.resourceId}_${guidFrom(recording.callId + ':b')}` }],
-    };
+    await rename(`${mediaFile}.tmp.${format}`, mediaFile);
+    this.logger.info('chunk rendered', { documentId, format, channels: channelCount(recording.call), mediaMs: spec.durationMs, renderMs: Date.now() - started });
+    const metadata = chunkMetadata({ call: recording.call, spec, profile, resourceId: this.resourceId, callId: recording.callId, documentId, participantIds: recording.participantIds });
     const retentionMs = (this.options.retentionHours * 3_600_000) / this.options.timeScale;
     const mediaSizeBytes = (await stat(mediaFile)).size;
     const mediaSha256 = (await hashFile(mediaFile)).sha256;
@@ -235,6 +228,7 @@ export class RecordingService {
       documentId,
       mediaFile,
       mediaSize: mediaSizeBytes,
+      contentType: MEDIA_CONTENT_TYPES[format],
       metadata: Buffer.from(JSON.stringify(metadata, null, 2)),
       expiresAt: Date.now() + retentionMs,
     });
@@ -263,6 +257,9 @@ export class RecordingService {
           })),
         },
         recordingStartTime: new Date(recording.realStart).toISOString(),
+        recordingContentType: EVENT_TYPE_NAMES.content[recording.call.kind.content],
+        recordingChannelType: EVENT_TYPE_NAMES.channel[recording.call.kind.channel],
+        recordingFormatType: EVENT_TYPE_NAMES.format[recording.call.kind.format],
         recordingDurationMs: Math.round(recordingDurationMs),
         sessionEndReason: 'CallEnded',
       },

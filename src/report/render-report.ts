@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Manifest } from '../schemas/manifest.ts';
+import { isAudioManifest, type ReportManifest as Manifest } from './report-manifest.ts';
+import { layoutSpeechLanes, type SpeechLane } from './speech-lanes.ts';
 import { html, jsonForScript, relativeUrl, trusted, type SafeHtml } from './escape.ts';
 import { formatBytes, formatDuration, formatMediaTime, formatUtc, formatUtcTime, formatValue } from './format.ts';
 import { REPORT_JS } from './report-client.ts';
@@ -23,6 +24,8 @@ const cspHash = (text: string) => `'sha256-${createHash('sha256').update(text, '
  */
 export function renderReport({ manifest, thumbnailsVtt = null }: RenderReportInput): string {
   const layout = layoutTimeline(manifest);
+  const lanes = layoutSpeechLanes(manifest, layout);
+  const audio = isAudioManifest(manifest);
   const data = {
     startEpochMs: layout.startEpochMs,
     totalMs: layout.totalMs,
@@ -30,7 +33,7 @@ export function renderReport({ manifest, thumbnailsVtt = null }: RenderReportInp
     thumbnailsBase: THUMBNAILS_DIR,
     thumbnailsVtt,
   };
-  const style = REPORT_CSS + positionRules(layout);
+  const style = REPORT_CSS + positionRules(layout, lanes);
   const csp = [
     "default-src 'none'",
     `script-src ${cspHash(REPORT_JS)}`,
@@ -65,9 +68,10 @@ ${summary(manifest)}
 </header>
 ${warnings(manifest.warnings)}
 ${player(manifest)}
-${timeline(manifest, layout)}
+${audio ? waveform(manifest) : ''}
+${timeline(manifest, layout, lanes)}
 ${verification(manifest)}
-${contactSheet(manifest)}
+${audio ? '' : contactSheet(manifest)}
 </main>
 <script type="application/json" id="report-data">${trusted(jsonForScript(data))}</script>
 <script>${trusted(REPORT_JS)}</script>
@@ -78,8 +82,9 @@ ${contactSheet(manifest)}
 }
 
 /** Bar positions as rules of the one stylesheet, so the CSP needs no inline style attributes. */
-function positionRules(layout: TimelineLayout): string {
+function positionRules(layout: TimelineLayout, lanes: SpeechLane[]): string {
   return [
+    ...lanes.flatMap((lane) => lane.bars.map((b, i) => `#speech-${lane.channel}-${i}{left:${b.leftPct}%;width:max(${b.widthPct}%,2px)}`)),
     ...layout.chunks.map((c, i) => `#chunk-bar-${i}{left:${c.leftPct}%;width:${c.widthPct}%}`),
     ...layout.pauses.map((p, i) => `#pause-bar-${i}{left:${p.leftPct}%;width:max(${p.widthPct}%,3px)}`),
     ...layout.ticks.map((t, i) => `#tick-${i}{left:${t.leftPct}%}`),
@@ -95,7 +100,7 @@ function summary(m: Manifest): SafeHtml {
     ['Video', video ? `${video.codec} ${video.width}×${video.height} @ ${video.frameRate} fps` : 'none (audio recording)'],
     ['Audio', `${audio.codec} ${audio.sampleRate} Hz, ${audio.channels} channel${audio.channels === 1 ? '' : 's'}`],
     ['Chunks · pauses · participants', `${m.chunks.length} · ${m.pauses.length} · ${m.participants.length}`],
-    ['File', html`<a href="recording.mp4">recording.mp4</a> (${formatBytes(m.output.sizeBytes)})`],
+    ['File', html`<a href="${relativeUrl(m.output.file) ?? ''}">${m.output.file}</a> (${formatBytes(m.output.sizeBytes)})`],
     ['SHA-256', html`<code>${m.output.sha256}</code>`, 'wide'],
     ['Resource', m.resourceId === null ? html`<span class="muted">not known</span>` : html`<code>${m.resourceId}</code>`],
   ];
@@ -111,13 +116,19 @@ function warnings(list: string[]): SafeHtml | '' {
 }
 
 function player(m: Manifest): SafeHtml {
+  const src = relativeUrl(m.output.file) ?? '';
+  const media = isAudioManifest(m)
+    ? html`<audio id="player" controls preload="metadata" src="${src}" aria-label="Recording of call ${m.callId}">
+Your browser cannot play ${m.output.file}; <a href="${src}">download it</a>.
+</audio>`
+    : html`<video id="player" controls preload="metadata" playsinline src="${src}" aria-label="Recording of call ${m.callId}">
+<track kind="metadata" label="Thumbnails" src="thumbnails/thumbnails.vtt">
+Your browser cannot play ${m.output.file}; <a href="${src}">download it</a>.
+</video>`;
   return html`<section id="player-section" aria-labelledby="player-title">
 <h2 id="player-title">Player</h2>
 <div class="player">
-<video id="player" controls preload="metadata" playsinline src="recording.mp4" aria-label="Recording of call ${m.callId}">
-<track kind="metadata" label="Thumbnails" src="thumbnails/thumbnails.vtt">
-Your browser cannot play recording.mp4; <a href="recording.mp4">download it</a>.
-</video>
+${media}
 <div class="scrub">
 <label for="scrubber" class="sr-only">Position in the recording (hover or move to preview)</label>
 <input type="range" id="scrubber" min="0" max="${m.output.durationMs}" step="100" value="0">
@@ -129,7 +140,18 @@ Your browser cannot play recording.mp4; <a href="recording.mp4">download it</a>.
 </section>`;
 }
 
-function timeline(m: Manifest, layout: TimelineLayout): SafeHtml {
+function waveform(m: Manifest): SafeHtml | '' {
+  const src = m.waveform ? relativeUrl(m.waveform) : null;
+  if (!src) return '';
+  const lanes = m.output.audio.channels === 1 ? 'one channel' : `one lane per channel (${m.output.audio.channels})`;
+  return html`<section aria-labelledby="waveform-title">
+<h2 id="waveform-title">Waveform</h2>
+<figure class="waveform"><img id="waveform" src="${src}" alt="Waveform of ${m.output.file}: ${lanes}, pauses marked" decoding="async">
+<figcaption class="muted">${m.output.file}, ${lanes}, ${formatDuration(m.output.durationMs)} of media from left to right; click to play from there</figcaption></figure>
+</section>`;
+}
+
+function timeline(m: Manifest, layout: TimelineLayout, lanes: SpeechLane[]): SafeHtml {
   const at = (offsetMs: number) => formatUtcTime(layout.startEpochMs + offsetMs);
   const chunkText = (c: TimelineLayout['chunks'][number]) =>
     `Chunk ${c.index}: ${at(c.wallStartMs)} to ${at(c.wallEndMs)} UTC, media from ${formatMediaTime(c.mediaOffsetMs)}, end reason ${c.endReason ?? 'not given'}`;
@@ -155,11 +177,30 @@ ${layout.pauses.map((p, i) => html`<button type="button" class="bar pause" id="p
 <div class="playhead" id="playhead" hidden></div>
 </div>
 <div class="axis" aria-hidden="true">${layout.ticks.map((t, i) => html`<span id="tick-${i}" class="${t.leftPct < 6 ? 'first' : t.leftPct > 94 ? 'last' : ''}">${formatUtcTime(t.epochMs)}</span>`)}</div>
+${speechLanes(lanes, at)}
 </div>
 <ol class="events" aria-label="Chunks and pauses in order">${events.map((e) => e.item)}</ol>
 <h3 id="participants-title">Participants (${m.participants.length})</h3>
 ${m.participants.length === 0 ? html`<p class="muted">No participants listed.</p>` : html`<ul class="participants" aria-labelledby="participants-title">${m.participants.map((p) => html`<li><code>${p.participantId}</code></li>`)}</ul>`}
 </section>`;
+}
+
+/** Who spoke when: a lane per channel under the chunks, each stretch of speech a seek button. */
+function speechLanes(lanes: SpeechLane[], at: (offsetMs: number) => string): SafeHtml | '' {
+  if (lanes.length === 0) return '';
+  const who = (lane: SpeechLane) => lane.participantId ?? `channel ${lane.channel} (participant not known)`;
+  return html`<div class="lanes" id="speech-lanes" role="group" aria-labelledby="speech-title">
+<h3 id="speech-title">Who spoke when <span class="muted">(voice activity per channel; arrow keys move within a lane)</span></h3>
+${lanes.map((lane) => html`<div class="lane" data-channel="${lane.channel}">
+<p class="lane-label" id="lane-label-${lane.channel}"><span class="swatch speech lane-${lane.channel % 5}" aria-hidden="true"></span>Channel ${lane.channel}: <code>${who(lane)}</code> <span class="muted">· ${formatDuration(lane.speechMs)} of speech</span></p>
+<div class="lane-track" id="lane-track-${lane.channel}" role="toolbar" aria-orientation="horizontal" aria-labelledby="lane-label-${lane.channel}">
+${lane.bars.length === 0 ? html`<span class="muted lane-empty">not heard</span>` : ''}${lane.bars.map((b, i) => {
+    const text = `${who(lane)} speaks from ${formatMediaTime(b.mediaOffsetMs)} for ${formatDuration(b.mediaEndMs - b.mediaOffsetMs)} (${at(b.wallStartMs)} UTC)`;
+    return html`<button type="button" class="bar speech lane-${lane.channel % 5}" id="speech-${lane.channel}-${i}" tabindex="${i === 0 ? 0 : -1}" data-channel="${lane.channel}" data-seek-ms="${b.mediaOffsetMs}" data-seek-label="${who(lane)} speaking" aria-label="${text}. Play from here." title="${text}"></button>`;
+  })}
+</div>
+</div>`)}
+</div>`;
 }
 
 function verification(m: Manifest): SafeHtml {

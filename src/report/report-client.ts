@@ -142,6 +142,29 @@ export const REPORT_JS = String.raw`
     fetch(data.thumbnailsBase + 'thumbnails.vtt').then(function (r) { return r.ok ? r.text() : ''; })
       .then(function (text) { cues = parseVtt(text); }, function () {});
   }
+  // The waveform's columns run over the media, left to right: a click seeks there (keyboard: the scrub bar).
+  var waveform = document.getElementById('waveform');
+  if (waveform) waveform.addEventListener('click', function (event) {
+    var rect = waveform.getBoundingClientRect();
+    var share = Math.max(0, Math.min(1, (event.clientX - rect.left) / rect.width));
+    seekTo(share * Number(scrubber.max), 'waveform');
+  });
+  // Speech lanes can hold thousands of bars: one Tab stop per lane, arrows move within it.
+  var lanes = document.querySelectorAll('.lane-track');
+  for (var l = 0; l < lanes.length; l++) {
+    lanes[l].addEventListener('keydown', function (event) {
+      var bars = Array.prototype.slice.call(this.querySelectorAll('.bar.speech'));
+      var at = bars.indexOf(document.activeElement);
+      if (at < 0) return;
+      var to = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: bars.length - 1 }[event.key];
+      if (to === undefined) return;
+      event.preventDefault();
+      to = Math.max(0, Math.min(bars.length - 1, to));
+      bars[at].tabIndex = -1;
+      bars[to].tabIndex = 0;
+      bars[to].focus();
+    });
+  }
   window.acsrecReport = { parseVtt: parseVtt, cues: function () { return cues; }, mediaToWall: mediaToWall };
   render();
 })();

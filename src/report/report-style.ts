@@ -7,6 +7,7 @@ export const REPORT_CSS = `
   --pause: #8a5300; --pause-bg: #fbe6c2;
   --pass-fg: #17612a; --pass-bg: #e3f3e7; --fail-fg: #a1161b; --fail-bg: #fde8e8;
   --warn-fg: #3f2d00; --warn-bg: #fff1c4; --warn-edge: #a87400;
+  --lane-0: #1f5fbf; --lane-1: #0f7a55; --lane-2: #9b2c8f; --lane-3: #a14a00; --lane-4: #4b4fb0;
 }
 @media (prefers-color-scheme: dark) {
   :root {
@@ -15,6 +16,7 @@ export const REPORT_CSS = `
     --pause: #f0b45a; --pause-bg: #3b2a0c;
     --pass-fg: #8fdc9e; --pass-bg: #12301b; --fail-fg: #ffadad; --fail-bg: #3d1517;
     --warn-fg: #ffe6a0; --warn-bg: #352900; --warn-edge: #e0a82e;
+    --lane-0: #7fb0ff; --lane-1: #5fd3a4; --lane-2: #e79ae0; --lane-3: #f0b45a; --lane-4: #a9acff;
   }
 }
 * { box-sizing: border-box; }
@@ -61,6 +63,19 @@ code, .mono { font-family: ui-monospace, "SFMono-Regular", Consolas, monospace; 
 .axis span.first::before { left: 0; }
 .axis span.last::before { left: auto; right: 0; }
 .axis span::before { content: ""; position: absolute; left: 50%; top: -.35rem; height: .3rem; border-left: 1px solid var(--muted); }
+.player audio { display: block; width: 100%; }
+.waveform { margin: 0; }
+.waveform img { cursor: pointer; display: block; width: 100%; height: auto; max-height: 16rem; object-fit: fill; background: var(--panel); border: 1px solid var(--line); border-radius: .25rem; }
+.waveform figcaption { font-size: .85rem; margin-top: .25rem; }
+.lanes h3 { font-size: 1rem; margin: 1rem 0 .25rem; }
+.lane-label { margin: .5rem 0 .2rem; font-size: .9rem; overflow-wrap: anywhere; }
+.lane-track { position: relative; height: 1.6rem; background: var(--panel); border: 1px solid var(--line); border-radius: .25rem; }
+.lane-empty { position: absolute; left: .5rem; top: .1rem; font-size: .85rem; }
+.bar.speech { top: .2rem; height: 1.1rem; border-radius: 2px; }
+.bar.speech:hover { filter: brightness(1.15); }
+.lane-0 { background: var(--lane-0); } .lane-1 { background: var(--lane-1); } .lane-2 { background: var(--lane-2); }
+.lane-3 { background: var(--lane-3); } .lane-4 { background: var(--lane-4); }
+.swatch.speech { border-radius: 2px; }
 .legend { display: flex; flex-wrap: wrap; gap: 1rem; font-size: .85rem; margin: .25rem 0; }
 .swatch { display: inline-block; width: 1rem; height: .8rem; vertical-align: -.1rem; margin-right: .3rem; border: 2px solid transparent; }
 .swatch.chunk { background: var(--accent); }

@@ -1,4 +1,4 @@
-import type { Manifest } from '../schemas/manifest.ts';
+import type { ReportManifest as Manifest } from './report-manifest.ts';
 
 /** One bar of the wall-clock timeline; offsets in ms from `recordingStartTime`. */
 export interface TimelineBar {

@@ -1,4 +1,4 @@
-import { open, readFile, rename, stat, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, rename, stat, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import PQueue from 'p-queue';
 import { AbortedError, FetchError, PipelineError, UsageError } from '../errors.ts';
@@ -6,6 +6,7 @@ import { silentLogger, type Logger } from '../logger.ts';
 import { downloadToFile, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../adapters/http/download.ts';
 import { parseConnectionString, signLocationRequest, type AcsCredentials } from '../adapters/http/hmac.ts';
 import { checkUrlAllowed, parseAllowedHosts, redactUrl } from '../adapters/http/hosts.ts';
+import { asMediaFormat, checkMediaStart, type MediaFormat } from '../adapters/http/media-signature.ts';
 import { backoffDelayMs, parseRetryAfterMs, sleep } from '../adapters/http/retry.ts';
 import { signedRequest } from '../adapters/http/signed-request.ts';
 import { chunkMetadataSchema } from '../schemas/chunk-metadata.ts';
@@ -35,8 +36,23 @@ export interface ChunkPlan {
   mediaUrl: URL;
   metadataUrl: URL;
   deleteUrl: URL;
+  /** Where an MP4 chunk goes; other formats take their own extension (`mediaFileOf`). */
   mediaFile: string;
   metadataFile: string;
+}
+
+/** `<documentId>.<format>`: the name `process` looks for beside the metadata. */
+export function mediaFileOf(plan: ChunkPlan, format: MediaFormat): string {
+  return plan.mediaFile.replace(/\.mp4$/, `.${format}`);
+}
+
+/** The media format a downloaded chunk's metadata names; the event's `recordingFormatType` when it names none. */
+async function mediaFormatOf(plan: ChunkPlan, event: RecordingEvent): Promise<MediaFormat> {
+  const metadata = JSON.parse(await readFile(plan.metadataFile, 'utf8')) as { recordingInfo?: { format?: unknown } };
+  const named = metadata.recordingInfo?.format ?? (event.data as Record<string, unknown>).recordingFormatType ?? 'mp4';
+  const format = asMediaFormat(named);
+  if (!format) throw new FetchError(`chunk ${plan.index} (${plan.documentId}): recordingInfo.format '${String(named)}' is not mp4, mp3 or wav`, { file: plan.metadataFile, retryable: false, stage: 'fetch' });
+  return format;
 }
 
 const SAFE_DOCUMENT_ID = /^[A-Za-z0-9._-]+$/;
@@ -97,6 +113,8 @@ export interface FetchOptions {
 export interface FetchedChunk {
   index: number;
   documentId: string;
+  /** The metadata's `recordingInfo.format` (else the event's `recordingFormatType`, else mp4). */
+  format: MediaFormat;
   mediaFile: string;
   metadataFile: string;
   mediaSizeBytes: number;
@@ -133,17 +151,7 @@ async function fileSize(file: string): Promise<number | null> {
 }
 
 /** An MP4 starts with an `ftyp` box; an HTML error page or nothing at all does not. */
-export async function checkMp4Start(file: string): Promise<string | null> {
-  const handle = await open(file, 'r');
-  try {
-    const head = Buffer.alloc(8);
-    const { bytesRead } = await handle.read(head, 0, 8, 0);
-    if (bytesRead < 8 || head.toString('latin1', 4, 8) !== 'ftyp') return 'does not start with an MP4 ftyp box';
-    return null;
-  } finally {
-    await handle.close();
-  }
-}
+export const checkMp4Start = (file: string): Promise<string | null> => checkMediaStart(file, 'mp4');
 
 export async function checkMetadataDocument(file: string): Promise<string | null> {
   try {
@@ -196,9 +204,9 @@ export async function fetchRecording(input: { event: RecordingEvent; workDir: st
   const total = plans.length * 2;
   let done = 0;
 
-  const fetchOne = async (plan: ChunkPlan, kind: 'media' | 'metadata') => {
-    const file = kind === 'media' ? plan.mediaFile : plan.metadataFile;
-    const validate = kind === 'media' ? checkMp4Start : checkMetadataDocument;
+  const fetchOne = async (plan: ChunkPlan, kind: 'media' | 'metadata', format: MediaFormat = 'mp4') => {
+    const file = kind === 'media' ? mediaFileOf(plan, format) : plan.metadataFile;
+    const validate = kind === 'media' ? (f: string) => checkMediaStart(f, format) : checkMetadataDocument;
     const label = `chunk ${plan.index} (${plan.documentId}) ${kind}`;
     const known = state[path.basename(file)];
     const size = await fileSize(file);
@@ -235,11 +243,15 @@ export async function fetchRecording(input: { event: RecordingEvent; workDir: st
   try {
     const chunks = await Promise.all(
       plans.map(async (plan) => {
-        const [media, metadata] = await Promise.all([run(() => fetchOne(plan, 'media'), `chunk ${plan.index} media`), run(() => fetchOne(plan, 'metadata'), `chunk ${plan.index} metadata`)]);
+        // The metadata comes first: its recordingInfo.format names the media's format and file.
+        const metadata = await run(() => fetchOne(plan, 'metadata'), `chunk ${plan.index} metadata`);
+        const format = await mediaFormatOf(plan, input.event);
+        const media = await run(() => fetchOne(plan, 'media', format), `chunk ${plan.index} media`);
         return {
           index: plan.index,
           documentId: plan.documentId,
-          mediaFile: plan.mediaFile,
+          format,
+          mediaFile: mediaFileOf(plan, format),
           metadataFile: plan.metadataFile,
           mediaSizeBytes: media.sizeBytes,
           reused: media.reused && metadata.reused,

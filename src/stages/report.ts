@@ -3,12 +3,12 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../logger.ts';
 import { REPORT_FILE, renderReport } from '../report/render-report.ts';
-import type { Manifest } from '../schemas/manifest.ts';
+import type { ReportManifest } from '../report/report-manifest.ts';
 
 export interface WriteReportInput {
-  /** The output directory: `recording.mp4` and `thumbnails/` are (or will be) there. */
+  /** The output directory: the recording and `thumbnails/` (or `waveform.png`) are (or will be) there. */
   outDir: string;
-  manifest: Manifest;
+  manifest: ReportManifest;
 }
 
 export interface WriteReportContext {
@@ -25,8 +25,9 @@ export interface WriteReportOutput {
 export async function writeReport({ outDir, manifest }: WriteReportInput, context: WriteReportContext = {}): Promise<WriteReportOutput> {
   const logger = context.logger ?? silentLogger;
   context.signal?.throwIfAborted();
-  const thumbnailsVtt = await readOptional(join(outDir, 'thumbnails', 'thumbnails.vtt'));
-  if (thumbnailsVtt === null) logger.warn('report: no thumbnails/thumbnails.vtt, the scrub bar shows no previews', { outDir });
+  const audio = manifest.output.video === null;
+  const thumbnailsVtt = audio ? null : await readOptional(join(outDir, 'thumbnails', 'thumbnails.vtt'));
+  if (thumbnailsVtt === null && !audio) logger.warn('report: no thumbnails/thumbnails.vtt, the scrub bar shows no previews', { outDir });
   const page = renderReport({ manifest, thumbnailsVtt });
   const file = join(outDir, REPORT_FILE);
   const temporary = join(outDir, `.${REPORT_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);

@@ -10,6 +10,8 @@ export { MANIFEST_FILE, RECORDING_FILE };
 
 const CONTENT_TYPES: Record<string, string> = {
   '.mp4': 'video/mp4',
+  '.mp3': 'audio/mpeg',
+  '.wav': 'audio/wav',
   '.json': 'application/json',
   '.jpg': 'image/jpeg',
   '.jpeg': 'image/jpeg',
@@ -54,4 +56,19 @@ export function parseArchivedManifest(text: string, label: string): Manifest | u
   } catch {
     return undefined;
   }
+}
+
+const SAFE_SEGMENT_OF_PATH = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+/** A relative path that stays below its prefix: no empty, dot or hidden segments. */
+const isSafeRelative = (path: string) => path.split('/').every((segment) => SAFE_SEGMENT_OF_PATH.test(segment));
+
+/**
+ * What a complete archive holds according to its manifest: the recording (`output.file`, with
+ * its size and hash) and every other file it names (thumbnails, waveform, channel files).
+ * `undefined` when a name could point outside the prefix.
+ */
+export function filesNamedBy(manifest: Manifest): { recording: string; others: string[] } | undefined {
+  const recording: string = manifest.output.file;
+  const others = [...manifest.thumbnails.map((t) => t.file), ...(manifest.waveform ? [manifest.waveform] : []), ...(manifest.channels ?? []).map((c) => c.file)];
+  return [recording, ...others].every((f) => isSafeRelative(f) && f !== MANIFEST_FILE) ? { recording, others } : undefined;
 }

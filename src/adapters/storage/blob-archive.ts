@@ -1,7 +1,7 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import { join } from 'node:path';
 import type { RecordingArchive } from '../../types/archive.ts';
-import { MANIFEST_FILE, RECORDING_FILE, contentTypeOf, listOutputFiles, parseArchivedManifest, sha256File } from './archive-files.ts';
+import { MANIFEST_FILE, contentTypeOf, filesNamedBy, listOutputFiles, parseArchivedManifest, sha256File } from './archive-files.ts';
 
 const UPLOAD_CONCURRENCY = 4;
 
@@ -25,12 +25,13 @@ export class BlobArchive implements RecordingArchive {
     const manifestBlob = this.container.getBlockBlobClient(`${prefix}${MANIFEST_FILE}`);
     const text = await manifestBlob.downloadToBuffer().then((b) => b.toString('utf8'), () => undefined);
     const manifest = text === undefined ? undefined : parseArchivedManifest(text, manifestBlob.url);
-    if (!manifest) return false;
-    const recording = await this.container.getBlobClient(`${prefix}${RECORDING_FILE}`).getProperties().catch(() => undefined);
+    const named = manifest && filesNamedBy(manifest);
+    if (!manifest || !named) return false;
+    const recording = await this.container.getBlobClient(`${prefix}${named.recording}`).getProperties().catch(() => undefined);
     if (!recording || recording.contentLength !== manifest.output.sizeBytes || recording.metadata?.sha256 !== manifest.output.sha256) return false;
     const present = new Set<string>();
     for await (const blob of this.container.listBlobsFlat({ prefix })) present.add(blob.name.slice(prefix.length));
-    return manifest.thumbnails.every((t) => present.has(t.file));
+    return named.others.every((file) => present.has(file));
   }
 
   async publish(prefix: string, outDir: string, { signal }: { signal?: AbortSignal } = {}): Promise<string> {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { cp, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { RecordingArchive } from '../../types/archive.ts';
-import { MANIFEST_FILE, RECORDING_FILE, parseArchivedManifest, sha256File } from './archive-files.ts';
+import { MANIFEST_FILE, filesNamedBy, parseArchivedManifest, sha256File } from './archive-files.ts';
 
 /**
  * The archive as a directory tree (`--archive-dir`). A prefix is filled in a hidden sibling and
@@ -23,12 +23,13 @@ export class DirectoryArchive implements RecordingArchive {
     const dir = this.locationOf(prefix);
     const text = await readFile(join(dir, MANIFEST_FILE), 'utf8').catch(() => undefined);
     const manifest = text === undefined ? undefined : parseArchivedManifest(text, join(dir, MANIFEST_FILE));
-    if (!manifest) return false;
-    const recording = join(dir, RECORDING_FILE);
+    const named = manifest && filesNamedBy(manifest);
+    if (!manifest || !named) return false;
+    const recording = join(dir, named.recording);
     const size = await stat(recording).then((s) => s.size, () => -1);
     if (size !== manifest.output.sizeBytes) return false;
-    for (const thumbnail of manifest.thumbnails) {
-      if (!(await stat(join(dir, thumbnail.file)).then((s) => s.isFile(), () => false))) return false;
+    for (const file of named.others) {
+      if (!(await stat(join(dir, file)).then((s) => s.isFile(), () => false))) return false;
     }
     return (await sha256File(recording)) === manifest.output.sha256;
   }
