@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifySignature } from '../src/adapters/http/hmac.ts';
 import { downloadToFile } from '../src/adapters/http/download.ts';
-import { AbortedError, exitCodeOf, FetchError, UsageError } from '../src/errors.ts';
+import { AbortedError, exitCodeOf, FetchError, InvalidInputError, UsageError } from '../src/errors.ts';
 import { createLogger } from '../src/logger.ts';
 import type { RecordingEvent } from '../src/schemas/recording-event.ts';
 import { fetchRecording, readFetchEnvironment } from '../src/stages/fetch.ts';
@@ -58,6 +58,24 @@ afterEach(async () => {
 });
 
 describe('fetchRecording', () => {
+  it('refuses downloaded metadata that fails its schema at once (an unsafe id), as invalid input naming the file and field', async () => {
+    let metadataRequests = 0;
+    server = await startScriptedServer((request, response) => {
+      const url = new URL(request.url!, `http://${request.headers.host}`);
+      if (url.pathname === '/recording/download/doc-a') return serveBytes(request, response, fakeMp4(1000));
+      if (url.pathname === '/recording/download/doc-a/metadata') {
+        metadataRequests++;
+        return serveBytes(request, response, metadataDoc('..\\evil', 0), 'application/json');
+      }
+      response.writeHead(404).end();
+    });
+    const fetching = fetchRecording({ event: eventFor([{ documentId: 'doc-a', index: 0 }]), workDir }, { connectionString: `endpoint=${server.origin}/;accesskey=${KEY}`, retry: FAST });
+    const error = await fetching.then(() => null, (e: unknown) => e);
+    expect(exitCodeOf(error)).toBe(3);
+    expect((error as InvalidInputError).toLine()).toMatch(/^doc-a\.json: chunkDocumentId: /);
+    expect(metadataRequests).toBe(1);
+  });
+
   it('downloads media and metadata from the documented paths, signed, and writes event.json', async () => {
     const media = fakeMp4(100_000);
     let badSignatures = 0;

@@ -1,7 +1,7 @@
 import { readFile, rename, stat, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import PQueue from 'p-queue';
-import { AbortedError, FetchError, PipelineError, UsageError } from '../errors.ts';
+import { AbortedError, FetchError, InvalidInputError, PipelineError, UsageError } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { downloadToFile, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../adapters/http/download.ts';
 import { parseConnectionString, signLocationRequest, type AcsCredentials } from '../adapters/http/hmac.ts';
@@ -153,11 +153,25 @@ async function fileSize(file: string): Promise<number | null> {
 /** An MP4 starts with an `ftyp` box; an HTML error page or nothing at all does not. */
 export const checkMp4Start = (file: string): Promise<string | null> => checkMediaStart(file, 'mp4');
 
+/**
+ * A body that is not JSON metadata (an HTML page, nothing, a cut) is worth another try; a metadata
+ * document that fails its schema (an unsafe id, a missing field) is what the service has, so it is
+ * invalid input at once, named as the file it would have become.
+ */
 export async function checkMetadataDocument(file: string): Promise<string | null> {
+  const name = path.basename(file).replace(/\.part$/, '');
+  let document: unknown;
   try {
-    parseDocument(chunkMetadataSchema, parseJsonText(await readFile(file, 'utf8'), file), path.basename(file));
+    document = parseJsonText(await readFile(file, 'utf8'), name);
+  } catch (error) {
+    return error instanceof PipelineError ? `metadata: ${error.toLine()}` : String(error);
+  }
+  const looksLikeMetadata = typeof document === 'object' && document !== null && ('chunkDocumentId' in document || 'chunkIndex' in document);
+  try {
+    parseDocument(chunkMetadataSchema, document, name);
     return null;
   } catch (error) {
+    if (looksLikeMetadata && error instanceof InvalidInputError) throw error;
     return error instanceof PipelineError ? `metadata: ${error.toLine()}` : String(error);
   }
 }

@@ -3,7 +3,9 @@ import { runFfmpeg } from '../../src/adapters/ffmpeg/runner.ts';
 /** Decodes any audio file to 16-bit PCM at its own rate, one Int16Array per channel. */
 export async function decodeChannels(file: string, channels: number, sampleRate = 16000): Promise<Int16Array[]> {
   const parts: Buffer[] = [];
-  await runFfmpeg({ args: ['-i', file, '-map', '0:a:0', '-f', 's16le', '-acodec', 'pcm_s16le', '-ac', String(channels), '-ar', String(sampleRate), 'pipe:1'], onStdout: (c) => parts.push(c), timeoutMs: 120_000 });
+  await runFfmpeg({ args: ['-i', file, '-map', '0:a:0', '-f', 's16le', '-acodec', 'pcm_s16le', '-ac', String(channels), '-ar', String(sampleRate), 'pipe:1'], onStdout: (c) => {
+      parts.push(c);
+    }, timeoutMs: 120_000 });
   const all = Buffer.concat(parts);
   const frames = all.length / 2 / channels;
   const out = Array.from({ length: channels }, () => new Int16Array(frames));

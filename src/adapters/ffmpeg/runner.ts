@@ -82,7 +82,7 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegResult> {
 
     child.stdout.on('data', (chunk: Buffer) => {
       const busy = options.onStdout?.(chunk);
-      if (!busy) return;
+      if (!(busy instanceof Promise)) return;
       child.stdout.pause();
       const resume = () => child.stdout.resume();
       busy.then(resume, resume);

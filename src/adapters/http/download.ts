@@ -3,7 +3,7 @@ import { rename, rm, stat, truncate } from 'node:fs/promises';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { once } from 'node:events';
-import { AbortedError, FetchError } from '../../errors.ts';
+import { AbortedError, FetchError, InvalidInputError } from '../../errors.ts';
 import { silentLogger, type Logger } from '../../logger.ts';
 import { redactUrl } from './hosts.ts';
 import { backoffDelayMs, parseContentRange, parseRetryAfterMs, sleep } from './retry.ts';
@@ -98,6 +98,10 @@ export async function downloadToFile(request: DownloadRequest): Promise<Download
       return { file: request.file, sizeBytes: result.size, attempts: attempt, resumedBytes };
     } catch (error) {
       if (request.signal?.aborted) throw new AbortedError(`${request.label}: aborted`);
+      if (error instanceof InvalidInputError) {
+        await rm(part, { force: true });
+        throw error;
+      }
       const failure = error instanceof AttemptFailure ? error : new AttemptFailure((error as Error).message, true, { keepPartial: true });
       lastProblem = failure.message;
       if (!failure.options.keepPartial) await rm(part, { force: true });
