@@ -174,7 +174,7 @@ function report(results: RecordingResult[], machineBefore: string): string {
   const verdicts = results.map((r) => {
     const ratio = wall(r, 'acsrec') / wall(r, 'concat');
     const tree = peak(r.runs.acsrec, (t) => t.treePeakKb) / 1024;
-    return `${r.recording.name}: acsrec/concat ${ratio.toFixed(2)}x (target <= 2x, aim 1.5x: ${ratio <= 1.5 ? 'met' : ratio <= 2 ? 'within 2x' : 'MISSED'}); peak tree RSS ${tree.toFixed(0)} MB (target < 250 MB: ${tree < 250 ? 'met' : 'MISSED'})`;
+    return `${r.recording.name}: acsrec/concat ${ratio.toFixed(2)}x (target <= 1.0x, aim 0.6x: ${ratio <= 0.6 ? 'met' : ratio <= 1 ? 'within 1.0x' : 'MISSED'}); peak tree RSS ${tree.toFixed(0)} MB (target < 200 MB: ${tree < 200 ? 'met' : 'MISSED'})`;
   });
   lines.push('Targets', ...verdicts);
   return lines.join('\n');

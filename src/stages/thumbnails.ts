@@ -98,7 +98,9 @@ export async function makeThumbnails(sources: ThumbnailSource[], context: Thumbn
   };
   try {
     await runFfmpeg({
-      args: keyframeThumbnailArgs({ inputFile: keyframesFile, width, height }),
+      // one decoding thread: frame threads each hold their own pictures (41 -> 29 MB) and the
+      // join's hashing already keeps the other core busy
+      args: ['-threads', '1', ...keyframeThumbnailArgs({ inputFile: keyframesFile, width, height })],
       label: 'decode thumbnails',
       logger: context.logger,
       signal: context.signal,

@@ -23,11 +23,14 @@ export function vipsRgbHeader(width: number, height: number): Buffer {
 }
 
 /**
- * A sprite sheet built on disk, tile by tile, then encoded by libvips in strips: memory stays a
- * few rows of the sheet however many thumbnails it holds (ffmpeg's tile filter kept the whole
- * sheet, 0.4 MB a thumbnail). libvips maps the `.v` file instead of reading it.
+ * A sprite sheet built on disk, tile by tile, then encoded by libvips: memory stays one strip of
+ * tile rows however many thumbnails it holds (ffmpeg's tile filter kept the whole sheet, 0.4 MB a
+ * thumbnail). Tiles land in a strip in memory that goes to the file in one write when a tile
+ * outside it arrives (a write per pixel row cost 1 s of CPU for 240 thumbnails).
  */
 export class SpriteSheet {
+  private strip: { y: number; height: number; bytes: Buffer } | null = null;
+
   private constructor(
     private readonly handle: FileHandle,
     readonly file: string,
@@ -51,20 +54,41 @@ export class SpriteSheet {
   /** Copies one raw RGB frame of `tileWidth` x `tileHeight` to the tile whose top-left corner is (x, y). */
   async writeTile(frame: Buffer, tileWidth: number, tileHeight: number, x: number, y: number): Promise<void> {
     if (x + tileWidth > this.width || y + tileHeight > this.height) throw new RangeError(`tile at ${x},${y} leaves the ${this.width}x${this.height} sheet`);
+    if (frame.length < tileWidth * tileHeight * 3) throw new RangeError(`tile of ${tileWidth}x${tileHeight} needs ${tileWidth * tileHeight * 3} bytes, got ${frame.length}`);
+    let strip = this.strip;
+    if (!strip || y < strip.y || y + tileHeight > strip.y + strip.height) {
+      await this.flush();
+      strip = this.strip = { y, height: tileHeight, bytes: Buffer.alloc(this.width * tileHeight * 3) };
+      // what earlier writes left there (black if none)
+      await this.handle.read(strip.bytes, 0, strip.bytes.length, VIPS_HEADER_BYTES + y * this.width * 3);
+    }
     const rowBytes = tileWidth * 3;
     for (let row = 0; row < tileHeight; row++) {
-      const at = VIPS_HEADER_BYTES + ((y + row) * this.width + x) * 3;
-      await this.handle.write(frame, row * rowBytes, rowBytes, at);
+      frame.copy(strip.bytes, ((y - strip.y + row) * this.width + x) * 3, row * rowBytes, (row + 1) * rowBytes);
     }
   }
 
-  /** Encodes the sheet as a JPEG and closes it. */
+  private async flush(): Promise<void> {
+    const strip = this.strip;
+    if (!strip) return;
+    this.strip = null;
+    const at = VIPS_HEADER_BYTES + strip.y * this.width * 3;
+    for (let done = 0; done < strip.bytes.length; ) done += (await this.handle.write(strip.bytes, done, strip.bytes.length - done, at + done)).bytesWritten;
+  }
+
+  /**
+   * Encodes the sheet as a baseline JPEG and closes it. Without optimised Huffman tables: to
+   * optimise them libjpeg keeps the whole sheet's DCT coefficients (80 MB for 240 thumbnails);
+   * with the standard tables it writes strip by strip. The pixels decode the same.
+   */
   async writeJpeg(outFile: string, quality = 80): Promise<void> {
+    await this.flush();
     await this.handle.close();
-    await sharp(this.file, { sequentialRead: true }).jpeg({ quality }).toFile(outFile);
+    await sharp(this.file, { sequentialRead: true }).jpeg({ quality, optimiseCoding: false }).toFile(outFile);
   }
 
   async close(): Promise<void> {
+    this.strip = null;
     await this.handle.close().catch(() => undefined);
   }
 }

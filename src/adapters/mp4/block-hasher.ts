@@ -32,15 +32,16 @@ export function inlineHasher(): BlockHasher {
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
-let hash = createHash('sha256');
-parentPort.on('message', ({ id, bytes }) => {
+const hashes = [];
+parentPort.on('message', ({ id, stream, bytes }) => {
   try {
+    hashes[stream] ??= createHash('sha256');
     if (bytes) {
-      hash.update(bytes);
+      hashes[stream].update(bytes);
       parentPort.postMessage({ id });
     } else {
-      parentPort.postMessage({ id, hex: hash.digest('hex') });
-      hash = createHash('sha256');
+      parentPort.postMessage({ id, hex: hashes[stream].digest('hex') });
+      hashes[stream] = null;
     }
   } catch (error) {
     parentPort.postMessage({ id, error: String(error && error.message || error) });
@@ -48,8 +49,17 @@ parentPort.on('message', ({ id, bytes }) => {
 });
 `;
 
-/** In a worker thread, so that hashing runs beside the reads and writes instead of between them. */
-export function workerHasher(): BlockHasher {
+/** Running SHA-256 streams in one worker thread, beside the reads and writes instead of between them. */
+export interface WorkerHashers {
+  hashers: BlockHasher[];
+  close(): Promise<void>;
+}
+
+/**
+ * `count` hashers sharing one worker thread: a worker costs 10-15 MB of memory, and on two cores
+ * a second one made the copy no faster (the reads, writes and thumbnails fill the other core).
+ */
+export function workerHashers(count: number): WorkerHashers {
   const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
   const pending = new Map<number, { resolve: (hex: string | undefined) => void; reject: (error: Error) => void }>();
   let nextId = 0;
@@ -67,27 +77,34 @@ export function workerHasher(): BlockHasher {
   });
   worker.on('error', failAll);
   worker.on('exit', (code) => failAll(new Error(`hashing worker exited with ${code}`)));
-  const send = (bytes: Uint8Array | null) =>
+  const send = (stream: number, bytes: Uint8Array | null) =>
     new Promise<string | undefined>((resolve, reject) => {
       if (broken) return reject(broken);
       const id = nextId++;
       pending.set(id, { resolve, reject });
       if (bytes === null || bytes.buffer instanceof SharedArrayBuffer) {
-        worker.postMessage({ id, bytes });
+        worker.postMessage({ id, stream, bytes });
       } else {
         // Bytes of our own memory are copied once, exactly sized, and handed over (Buffer's
         // slice would be a view: handing its buffer over would detach the caller's bytes).
         const copy = new Uint8Array(bytes);
-        worker.postMessage({ id, bytes: copy }, [copy.buffer]);
+        worker.postMessage({ id, stream, bytes: copy }, [copy.buffer]);
       }
     });
+  const hashers = Array.from(
+    { length: count },
+    (_, stream): BlockHasher => ({
+      async update(bytes) {
+        await send(stream, bytes);
+      },
+      async digest() {
+        return (await send(stream, null)) as string;
+      },
+      async close() {},
+    }),
+  );
   return {
-    async update(bytes) {
-      await send(bytes);
-    },
-    async digest() {
-      return (await send(null)) as string;
-    },
+    hashers,
     async close() {
       worker.removeAllListeners('exit');
       await worker.terminate();

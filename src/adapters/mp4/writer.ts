@@ -1,7 +1,7 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { AbortedError, InvalidInputError } from '../../errors.ts';
 import type { MdatPiece, Mp4WriteJob, Mp4WriteResult } from '../../types/mp4.ts';
-import { inlineHasher, workerHasher, type BlockHasher } from './block-hasher.ts';
+import { inlineHasher, workerHashers, type BlockHasher } from './block-hasher.ts';
 import { layoutMp4 } from './layout.ts';
 
 export interface WriteMp4Options {
@@ -12,7 +12,7 @@ export interface WriteMp4Options {
   blockBytes?: number;
   /** Blocks in flight: one being read while others are written and hashed (default 8; 4 stalled on a busy machine). */
   blocks?: number;
-  /** Hash in two worker threads (input, output) beside the I/O; by default when more than 32 MiB move. */
+  /** Hash (input and output) in a worker thread beside the I/O; by default when more than 32 MiB move. */
   hashInWorkers?: boolean;
 }
 
@@ -96,7 +96,6 @@ export async function writeMp4(job: Mp4WriteJob, options: WriteMp4Options = {}):
 
   const moved = layout.totalSize + sizes.reduce((sum, size) => sum + size, 0);
   const inWorkers = options.hashInWorkers ?? moved > WORKERS_FROM_BYTES;
-  const makeHasher = inWorkers ? workerHasher : inlineHasher;
   const slots: Slot[] = Array.from({ length: blockCount }, () => ({
     buffer: inWorkers ? Buffer.from(new SharedArrayBuffer(blockBytes)) : Buffer.allocUnsafeSlow(blockBytes),
     busy: [],
@@ -109,8 +108,8 @@ export async function writeMp4(job: Mp4WriteJob, options: WriteMp4Options = {}):
       failure ??= error;
     });
   const out = await open(job.outFile, 'w');
-  const inputHash: BlockHasher = makeHasher();
-  const outputHash: BlockHasher = makeHasher();
+  const shared = inWorkers ? workerHashers(2) : null;
+  const [inputHash, outputHash]: BlockHasher[] = shared?.hashers ?? [inlineHasher(), inlineHasher()];
   const handles: FileHandle[] = [];
   let writeChain: Promise<unknown> = Promise.resolve();
   let outputAt = 0;
@@ -198,6 +197,6 @@ export async function writeMp4(job: Mp4WriteJob, options: WriteMp4Options = {}):
   } finally {
     await writeChain;
     await Promise.all(slots.flatMap((slot) => slot.busy));
-    await Promise.all([...handles.map((h) => h.close()), out.close(), inputHash.close(), outputHash.close()]);
+    await Promise.all([...handles.map((h) => h.close()), out.close(), inputHash.close(), outputHash.close(), shared?.close()]);
   }
 }
