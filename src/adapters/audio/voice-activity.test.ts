@@ -29,6 +29,7 @@ function detect(samples: Int16Array, pieces = 1) {
 }
 
 const HANGOVER = DEFAULT_VOICE_ACTIVITY.hangoverMs;
+const SYLLABLES_FROM_ZERO = Array.from({ length: 10 }, (_, k) => ({ fromSec: k * 0.25, toSec: k * 0.25 + 0.15, dbfs: -12 }));
 const FRAME = DEFAULT_VOICE_ACTIVITY.frameMs;
 
 describe('VoiceActivityDetector', () => {
@@ -42,6 +43,8 @@ describe('VoiceActivityDetector', () => {
     { name: 'two bursts 400 ms apart: two spans', total: 3, tones: [{ fromSec: 0.5, toSec: 1, dbfs: -12 }, { fromSec: 1.4, toSec: 1.9, dbfs: -12 }], spans: [[500, 500 + HANGOVER], [1400, 500 + HANGOVER]] },
     { name: 'a tone below the absolute floor (-50 dBFS) over digital silence is not speech', total: 2, tones: [{ fromSec: 0.5, toSec: 1.5, dbfs: -52 }], noise: -200, spans: [] },
     { name: 'loud background noise (-35 dBFS): only the louder burst counts', total: 3, tones: [{ fromSec: 1, toSec: 2, dbfs: -10 }], noise: -35, spans: [[1000, 1000 + HANGOVER]] },
+    // syllables from the very first sample: the floor comes from the gaps between them, not the voice
+    { name: 'speech from 0 ms (syllables 150 ms on, 100 ms off): one span from 0', total: 4, tones: SYLLABLES_FROM_ZERO, spans: [[0, 2400 + HANGOVER]] },
   ])('$name', ({ total, tones, noise, spans }) => {
     const result = detect(signal(total, tones, noise));
     expect(result.speech.length).toBe(spans.length);

@@ -17,6 +17,8 @@ export interface VoiceActivityParameters {
   hangoverMs: number;
   /** Loud stretches shorter than this (clicks, a door) are not speech. */
   minSpeechMs: number;
+  /** The noise floor starts at the quietest frame of this opening stretch, so speech from 0 ms is heard. */
+  warmupMs: number;
 }
 
 export const DEFAULT_VOICE_ACTIVITY: VoiceActivityParameters = {
@@ -26,6 +28,7 @@ export const DEFAULT_VOICE_ACTIVITY: VoiceActivityParameters = {
   floorRiseDbPerSec: 1,
   hangoverMs: 200,
   minSpeechMs: 100,
+  warmupMs: 1000,
 };
 
 /** A span in sample frames from the channel's start. */
@@ -45,7 +48,10 @@ export class VoiceActivityDetector {
   private sumSquares = 0;
   private inFrame = 0;
   private frameIndex = 0;
-  private noiseFloorDb = Number.NaN;
+  private noiseFloorDb = SILENCE_DB;
+  /** Levels of the opening frames, held until the floor is known; null after. */
+  private warmup: number[] | null = [];
+  private readonly warmupFrames: number;
   /** Open span: first and last loud frame, or -1. */
   private firstLoud = -1;
   private lastLoud = -1;
@@ -59,6 +65,7 @@ export class VoiceActivityDetector {
     this.hangoverFrames = Math.round(parameters.hangoverMs / 1000 / frameSec);
     this.minSpeechFrames = Math.max(1, Math.round(parameters.minSpeechMs / 1000 / frameSec));
     this.floorRisePerFrame = parameters.floorRiseDbPerSec * frameSec;
+    this.warmupFrames = Math.max(1, Math.round(parameters.warmupMs / 1000 / frameSec));
   }
 
   /** Feeds `count` 16-bit samples read from `samples[offset + i * stride]`. */
@@ -98,6 +105,7 @@ export class VoiceActivityDetector {
   finish(totalFrames: number): SampleSpan[] {
     if (this.inFrame > 0) this.endFrame(this.sumSquares / this.inFrame);
     this.inFrame = 0;
+    this.endWarmup();
     this.closeSpan();
     for (const span of this.spans) span.frames = Math.max(0, Math.min(span.frames, totalFrames - span.startFrame));
     return this.spans;
@@ -106,7 +114,22 @@ export class VoiceActivityDetector {
   private endFrame(meanSquare: number): void {
     const rms = Math.sqrt(meanSquare) / 32768;
     const db = rms > 0 ? Math.max(SILENCE_DB, 20 * Math.log10(rms)) : SILENCE_DB;
-    if (Number.isNaN(this.noiseFloorDb) || db < this.noiseFloorDb) this.noiseFloorDb = db;
+    if (!this.warmup) return this.classify(db);
+    this.warmup.push(db);
+    if (this.warmup.length >= this.warmupFrames) this.endWarmup();
+  }
+
+  /** A floor taken from the first frame alone would be the speaker's level when someone talks from 0 ms. */
+  private endWarmup(): void {
+    if (!this.warmup) return;
+    const levels = this.warmup;
+    this.warmup = null;
+    this.noiseFloorDb = levels.reduce((min, db) => Math.min(min, db), Infinity);
+    for (const db of levels) this.classify(db);
+  }
+
+  private classify(db: number): void {
+    if (db < this.noiseFloorDb) this.noiseFloorDb = db;
     else this.noiseFloorDb += this.floorRisePerFrame;
     const loud = db >= this.noiseFloorDb + this.parameters.marginDb && db >= this.parameters.absoluteThresholdDb;
     const frame = this.frameIndex++;
