@@ -4,9 +4,6 @@ import type { AudioTrackProbe, Mp4Probe, SyncSample, VideoTrackProbe } from '../
 import { mostCommon, readMp4Model } from './model.ts';
 import { compositionExtent, presentationTimeSec } from './presentation.ts';
 
-export type { AudioTrackProbe, Mp4Probe, SyncSample, VideoTrackProbe } from '../../types/probe.ts';
-export { parseAudioSpecificConfig } from './sample-descriptions.ts';
-
 /** Reads the MP4 model (boxes and tables only) and summarises its first video and audio tracks. */
 export async function probeMp4(file: string): Promise<Mp4Probe> {
   return summariseModel(await readMp4Model(file));

@@ -7,6 +7,9 @@ export const EMULATE_USAGE = `Usage: acsrec emulate [options]
 
 A local ACS recording service for development and tests (127.0.0.1 only unless --host).
 Prints one JSON line {"endpoint", "connectionString"} on stdout once listening; logs go to stderr.
+What a recording holds (MP4, mixed MP3/WAV, unmixed WAV) is chosen by the start request, as the
+service does: recordingContent, recordingChannel, recordingFormat, audioChannelParticipantOrdering,
+channelAffinity (see docs/emulator.md).
 
 Options:
   --host <addr>                     listen address (default 127.0.0.1)
