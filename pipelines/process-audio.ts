@@ -14,7 +14,7 @@ import { assertPassed, reportOf } from '../src/stages/verify.ts';
 import { wavOutputChecks } from '../src/stages/verify-audio.ts';
 import { channelParticipants, startVoiceActivity, type ChannelEntry } from '../src/stages/voice-activity.ts';
 import { drawWaveform, peaksOfEncoded, startPeaks } from '../src/stages/waveform.ts';
-import { buildTimeline, localPausePositions, type RecordingTimeline, type TimelineChunk } from '../src/timeline/recording-timeline.ts';
+import { buildTimeline, localPausePositions, timelineChunkOf, type RecordingTimeline, type TimelineChunk } from '../src/timeline/recording-timeline.ts';
 import type { PeakColumns } from '../src/adapters/audio/peaks.ts';
 import type { AudioProbe, AudioRecordingKind, ProbedAudioChunk } from '../src/types/audio.ts';
 import type { Discovery } from '../src/types/chunk.ts';
@@ -41,7 +41,7 @@ export async function processAudio(discovery: Discovery, options: ProcessOptions
   const channels = expectedChannels(chunks[0], kind) ?? chunks[0].audio.channels;
   const sampleRate = chunks[0].audio.sampleRate;
   const participants = channelParticipants(chunks, channels);
-  const timelineChunks = chunks.map(toTimelineChunk);
+  const timelineChunks = chunks.map((chunk) => timelineChunkOf(chunk.metadata, chunk.audio.durationSec));
 
   const staging = await prepareStaging(options.outDir, { force: options.force });
   try {
@@ -115,14 +115,6 @@ export async function processAudio(discovery: Discovery, options: ProcessOptions
   }
 }
 
-function toTimelineChunk(chunk: ProbedAudioChunk): TimelineChunk {
-  return {
-    index: chunk.metadata.chunkIndex,
-    startMs: Date.parse(chunk.metadata.chunkStartTime),
-    mediaDurationSec: chunk.audio.durationSec,
-    pauses: chunk.metadata.pauseResumeIntervals.map((p) => ({ startMs: Date.parse(p.startTime), durationMs: p.duration })),
-  };
-}
 
 /** With filled pauses every pause sits at its wall-clock offset: earlier pauses of the same chunk are in the media too. */
 function audioTimeline(chunks: TimelineChunk[], offsetsSec: number[], filled: boolean): RecordingTimeline {

@@ -10,9 +10,8 @@ import { writeReport } from '../src/stages/report.ts';
 import { discardStaging, prepareStaging, publishStaging, RECORDING_FILE } from '../src/stages/publish.ts';
 import { makeThumbnails, type ThumbnailSource } from '../src/stages/thumbnails.ts';
 import { assertPassed, configurationChecks, outputChecks, reportOf } from '../src/stages/verify.ts';
-import { buildTimeline, mediaTimeToWallMs, type TimelineChunk } from '../src/timeline/recording-timeline.ts';
+import { buildTimeline, mediaTimeToWallMs, timelineChunkOf, type TimelineChunk } from '../src/timeline/recording-timeline.ts';
 import { allSettledOrThrow } from '../src/settle.ts';
-import type { ProbedChunk } from '../src/types/chunk.ts';
 import type { DirectoryInput, ProcessOptions, ProcessResult } from '../src/types/pipeline.ts';
 
 /**
@@ -36,7 +35,7 @@ export async function processDirectory(input: DirectoryInput, options: ProcessOp
 
   const staging = await prepareStaging(options.outDir, { force: options.force });
   try {
-    const timelineChunks = probed.chunks.map(toTimelineChunk);
+    const timelineChunks = probed.chunks.map((chunk) => timelineChunkOf(chunk.metadata, chunk.probe.durationSec));
     const outFile = join(staging.dir, RECORDING_FILE);
     step('concat');
     const concat = planConcat(probed.chunks, {
@@ -102,14 +101,6 @@ export async function processDirectory(input: DirectoryInput, options: ProcessOp
   }
 }
 
-function toTimelineChunk(chunk: ProbedChunk): TimelineChunk {
-  return {
-    index: chunk.metadata.chunkIndex,
-    startMs: Date.parse(chunk.metadata.chunkStartTime),
-    mediaDurationSec: chunk.probe.durationSec,
-    pauses: chunk.metadata.pauseResumeIntervals.map((p) => ({ startMs: Date.parse(p.startTime), durationMs: p.duration })),
-  };
-}
 
 function wallClockAt(timeline: ReturnType<typeof buildTimeline>, chunks: TimelineChunk[], mediaTimeMs: number, filled: boolean): number {
   return filled ? timeline.recordingStartMs + mediaTimeMs : mediaTimeToWallMs(timeline, chunks, mediaTimeMs / 1000);

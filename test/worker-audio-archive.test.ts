@@ -20,6 +20,7 @@ import { createRecordingJob } from '../src/worker/recording-job.ts';
 import { startAzurite, type RunningAzurite } from './helpers/azurite.ts';
 import { makeHandMadeAudioOutput } from './helpers/hand-made-audio-output.ts';
 import { recordingEventMessage } from './helpers/worker-fixtures.ts';
+import { UNMIXED_THREE_CHANNEL_ARCHIVE } from './helpers/audio-archive.ts';
 
 let azurite: RunningAzurite;
 let scratch: string;
@@ -60,15 +61,7 @@ describe('BlobArchive with audio outputs (Azurite)', () => {
     for await (const blob of container.listBlobsFlat({ prefix, includeMetadata: true })) {
       blobs.push({ name: blob.name.slice(prefix.length), contentType: blob.properties.contentType, lastModified: blob.properties.lastModified, sha256: blob.metadata?.sha256 });
     }
-    expect(Object.fromEntries(blobs.map((b) => [b.name, b.contentType]))).toEqual({
-      'channels/channel-0.wav': 'audio/wav',
-      'channels/channel-1.wav': 'audio/wav',
-      'channels/channel-2.wav': 'audio/wav',
-      'manifest.json': 'application/json',
-      'recording.wav': 'audio/wav',
-      'report.html': 'text/html; charset=utf-8',
-      'waveform.png': 'image/png',
-    });
+    expect(Object.fromEntries(blobs.map((b) => [b.name, b.contentType]))).toEqual(UNMIXED_THREE_CHANNEL_ARCHIVE);
     for (const blob of blobs) expect(blob.sha256, blob.name).toBe(sha256(await readFile(join(outDir, blob.name))));
     const manifestTime = blobs.find((b) => b.name === 'manifest.json')!.lastModified.getTime();
     expect(blobs.every((b) => b.lastModified.getTime() <= manifestTime)).toBe(true);

@@ -14,6 +14,7 @@ import { manifestSchema } from '../src/schemas/manifest.ts';
 import { startAzurite, type RunningAzurite } from './helpers/azurite.ts';
 import { spawnEmulator, type EmulatorProcess } from './helpers/emulator-process.ts';
 import { WorkerProcess, waitFor } from './helpers/worker-fixtures.ts';
+import { UNMIXED_THREE_CHANNEL_ARCHIVE } from './helpers/audio-archive.ts';
 
 const QUEUE = 'audio-events';
 const PARTICIPANTS = ['8:acs:00000000-0000-0000-0000-0000000000a1', '8:acs:00000000-0000-0000-0000-0000000000b2', '8:acs:00000000-0000-0000-0000-0000000000c3'];
@@ -60,15 +61,7 @@ describe('acsrec worker archives an unmixed audio recording end to end', () => {
     const manifest = manifestSchema.parse(JSON.parse((await container.getBlobClient(manifestName).downloadToBuffer()).toString('utf8')));
     const prefix = `${manifest.callId}/${recordingId}/`;
     const types = Object.fromEntries([...blobs].map(([name, b]) => [name.slice(prefix.length), b.contentType]));
-    expect(types).toEqual({
-      'channels/channel-0.wav': 'audio/wav',
-      'channels/channel-1.wav': 'audio/wav',
-      'channels/channel-2.wav': 'audio/wav',
-      'manifest.json': 'application/json',
-      'recording.wav': 'audio/wav',
-      'report.html': 'text/html; charset=utf-8',
-      'waveform.png': 'image/png',
-    });
+    expect(types).toEqual(UNMIXED_THREE_CHANNEL_ARCHIVE);
     const manifestTime = blobs.get(manifestName)!.lastModified.getTime();
     expect([...blobs.values()].every((b) => b.lastModified.getTime() <= manifestTime)).toBe(true);
     expect(manifest.verification.passed).toBe(true);

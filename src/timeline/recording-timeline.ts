@@ -12,6 +12,16 @@ export interface TimelineChunk {
   pauses: { startMs: number; durationMs: number }[];
 }
 
+/** A chunk on the timeline, from its metadata document and its measured media length. */
+export function timelineChunkOf(metadata: { chunkIndex: number; chunkStartTime: string; pauseResumeIntervals: { startTime: string; duration: number }[] }, mediaDurationSec: number): TimelineChunk {
+  return {
+    index: metadata.chunkIndex,
+    startMs: Date.parse(metadata.chunkStartTime),
+    mediaDurationSec,
+    pauses: metadata.pauseResumeIntervals.map((p) => ({ startMs: Date.parse(p.startTime), durationMs: p.duration })),
+  };
+}
+
 export interface PlacedPause {
   chunkIndex: number;
   startMs: number;
