@@ -1,4 +1,5 @@
-import { deleteSourceChunks, fetchRecording, readFetchEnvironment, type FetchOptions } from '../src/stages/fetch.ts';
+import { deleteSourceChunks } from '../src/stages/delete-source.ts';
+import { fetchRecording, readFetchEnvironment, type FetchOptions } from '../src/stages/fetch.ts';
 import type { RecordingEvent } from '../src/schemas/recording-event.ts';
 import type { ProcessOptions, ProcessResult } from '../src/types/pipeline.ts';
 import { parseAllowedHosts } from '../src/adapters/http/hosts.ts';

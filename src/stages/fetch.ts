@@ -7,8 +7,6 @@ import { downloadToFile, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../adapt
 import { parseConnectionString, signLocationRequest, type AcsCredentials } from '../adapters/http/hmac.ts';
 import { checkUrlAllowed, parseAllowedHosts, redactUrl } from '../adapters/http/hosts.ts';
 import { asMediaFormat, checkMediaStart, type MediaFormat } from '../adapters/http/media-signature.ts';
-import { backoffDelayMs, parseRetryAfterMs, sleep } from '../adapters/http/retry.ts';
-import { signedRequest } from '../adapters/http/signed-request.ts';
 import { chunkMetadataSchema } from '../schemas/chunk-metadata.ts';
 import { parseDocument, parseJsonText } from '../schemas/parse.ts';
 import { RECORDING_EVENT_TYPE, type RecordingEvent } from '../schemas/recording-event.ts';
@@ -289,38 +287,5 @@ export async function fetchRecording(input: { event: RecordingEvent; workDir: st
     throw error;
   } finally {
     options.signal?.removeEventListener('abort', onOuterAbort);
-  }
-}
-
-/**
- * `--delete-source`: deletes every chunk at the service (its `deleteLocation`, else
- * `DELETE <endpoint>/recording/download/{documentId}`). Call only once the archive is verified.
- * A chunk that is already gone (404) counts as deleted.
- */
-export async function deleteSourceChunks(event: RecordingEvent, options: FetchOptions & { maxAttempts?: number }): Promise<void> {
-  const logger = options.logger ?? silentLogger;
-  const credentials = parseConnectionString(options.connectionString);
-  const plans = planChunkDownloads(event, '.', credentials.endpoint, options.allowedHosts ?? []);
-  for (const plan of plans) {
-    const label = `chunk ${plan.index} (${plan.documentId})`;
-    for (let attempt = 1; ; attempt++) {
-      let problem: string;
-      let retryAfterMs: number | null = null;
-      try {
-        const response = await signedRequest({ method: 'DELETE', url: plan.deleteUrl, accessKey: credentials.accessKey, locationOf: credentials.endpoint, signal: options.signal });
-        if ([200, 202, 204, 404].includes(response.status)) {
-          logger.info('deleted source chunk', { label, status: response.status });
-          break;
-        }
-        problem = `HTTP ${response.status}`;
-        if (response.status !== 429 && response.status < 500) throw new FetchError(`${label}: delete failed: ${problem}`, { file: redactUrl(plan.deleteUrl), status: response.status, retryable: false, stage: 'fetch' });
-        retryAfterMs = parseRetryAfterMs(response.headers['retry-after'] as string | undefined);
-      } catch (error) {
-        if (error instanceof FetchError) throw error;
-        problem = (error as Error).message;
-      }
-      if (attempt >= (options.maxAttempts ?? 5)) throw new FetchError(`${label}: delete failed after ${attempt} attempts: ${problem}`, { file: redactUrl(plan.deleteUrl), stage: 'fetch' });
-      await sleep(Math.min(retryAfterMs ?? backoffDelayMs(attempt), 60_000), options.signal);
-    }
   }
 }
