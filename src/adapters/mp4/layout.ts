@@ -1,11 +1,11 @@
 import type { MdatPiece, Mp4WriteJob, OutputSampleTable, OutputTrack } from '../../types/mp4.ts';
-import { containerBox } from './boxes/bytes.ts';
+import { type BoxPlan, bytesPlan, containerPlan } from './boxes/box-plan.ts';
 import { edtsBox } from './boxes/elst.ts';
 import { ftypBox } from './boxes/ftyp.ts';
 import { mdhdBox, mvhdBox, tkhdBox } from './boxes/headers.ts';
 import { mdatHeader, mdatHeaderSize } from './boxes/mdat-header.ts';
 import { checkedRaw, defaultMediaHeader, selfContainedDinf, stsdBox } from './boxes/media-boxes.ts';
-import { chunkOffsetBox, cttsBox, stscBox, stssBox, sttsBox, stszBox } from './boxes/sample-table.ts';
+import { chunkOffsetPlan, cttsPlan, stscPlan, stssPlan, sttsPlan, stszPlan } from './boxes/sample-table.ts';
 
 const MAX_UINT32 = 0xffffffff;
 
@@ -76,30 +76,44 @@ export function trackChunks(track: OutputTrack, pieces: readonly MdatPiece[], pi
   for (const name of ['durations', 'compositionOffsets', 'sizes', 'sync', 'descriptionIndex', 'piece', 'pieceOffset'] as const) {
     if (s[name].length < s.count) throw new RangeError(`${where}.${name}: ${s[name].length} entries for ${s.count} samples`);
   }
-  const offsets = new Float64Array(s.count);
-  const samplesPerChunk = new Uint32Array(s.count);
-  const descriptionIndex = new Uint16Array(s.count);
+  // Two passes (count, then fill) so no per-sample array is allocated for a per-chunk table.
   let chunks = 0;
-  let nextByte = -1;
-  for (let i = 0; i < s.count; i++) {
-    const p = s.piece[i];
-    const piece = pieces[p];
-    if (piece === undefined) throw new RangeError(`${where}.piece[${i}]: no piece ${p}`);
-    const [low, high] = piece.kind === 'file' ? [piece.start, piece.end] : [0, piece.bytes.length];
-    const at = s.pieceOffset[i];
-    if (!(at >= low && at + s.sizes[i] <= high)) throw new RangeError(`${where}[${i}]: bytes ${at}-${at + s.sizes[i]} lie outside piece ${p} (${low}-${high})`);
-    const d = s.descriptionIndex[i];
-    if (d < 1 || d > track.sampleEntries.length) throw new RangeError(`${where}.descriptionIndex[${i}]: ${d}, but the track has ${track.sampleEntries.length} sample entries`);
-    const offset = pieceStarts[p] + (at - low);
-    if (chunks === 0 || offset !== nextByte || d !== descriptionIndex[chunks - 1]) {
-      offsets[chunks] = offset;
-      descriptionIndex[chunks] = d;
-      chunks++;
+  let offsets = new Float64Array(0);
+  let samplesPerChunk = new Uint32Array(0);
+  let descriptionIndex = new Uint16Array(0);
+  for (const fill of [false, true]) {
+    if (fill) {
+      offsets = new Float64Array(chunks);
+      samplesPerChunk = new Uint32Array(chunks);
+      descriptionIndex = new Uint16Array(chunks);
     }
-    samplesPerChunk[chunks - 1]++;
-    nextByte = offset + s.sizes[i];
+    chunks = 0;
+    let nextByte = -1;
+    let lastDescription = -1;
+    for (let i = 0; i < s.count; i++) {
+      const p = s.piece[i];
+      const piece = pieces[p];
+      if (piece === undefined) throw new RangeError(`${where}.piece[${i}]: no piece ${p}`);
+      const low = piece.kind === 'file' ? piece.start : 0;
+      const high = piece.kind === 'file' ? piece.end : piece.bytes.length;
+      const at = s.pieceOffset[i];
+      if (!(at >= low && at + s.sizes[i] <= high)) throw new RangeError(`${where}[${i}]: bytes ${at}-${at + s.sizes[i]} lie outside piece ${p} (${low}-${high})`);
+      const d = s.descriptionIndex[i];
+      if (d < 1 || d > track.sampleEntries.length) throw new RangeError(`${where}.descriptionIndex[${i}]: ${d}, but the track has ${track.sampleEntries.length} sample entries`);
+      const offset = pieceStarts[p] + (at - low);
+      if (chunks === 0 || offset !== nextByte || d !== lastDescription) {
+        if (fill) {
+          offsets[chunks] = offset;
+          descriptionIndex[chunks] = d;
+        }
+        lastDescription = d;
+        chunks++;
+      }
+      if (fill) samplesPerChunk[chunks - 1]++;
+      nextByte = offset + s.sizes[i];
+    }
   }
-  return { offsets: offsets.subarray(0, chunks), samplesPerChunk: samplesPerChunk.subarray(0, chunks), descriptionIndex: descriptionIndex.subarray(0, chunks) };
+  return { offsets, samplesPerChunk, descriptionIndex };
 }
 
 function mediaDuration(samples: OutputSampleTable): number {
@@ -114,34 +128,37 @@ export function presentedDuration(track: OutputTrack, movieTimescale: number): n
   return Math.round((mediaDuration(track.samples) * movieTimescale) / track.timescale);
 }
 
-/** Every box of a trak but the chunk offsets, which wait for the moov's size. */
-function trackParts(track: OutputTrack, movieTimescale: number) {
+/** A trak's boxes, sized; the chunk offsets are written plus `payloadStart()`, known once the moov is sized. */
+function trakPlan(track: OutputTrack, movieTimescale: number, chunks: TrackChunks, large: boolean, payloadStart: () => number): BoxPlan {
   const s = track.samples;
   const raw = track.raw;
   const field = `tracks[id ${track.id}].raw`;
   const count = s.count;
-  return {
-    tkhd: tkhdBox({ trackId: track.id, duration: presentedDuration(track, movieTimescale), width: track.width, height: track.height, audio: track.kind === 'audio' }),
-    edts: edtsBox(track.edits),
-    mdhd: mdhdBox({ timescale: track.timescale, duration: mediaDuration(s), language: track.language }),
-    hdlr: checkedRaw(raw.hdlr, 'hdlr', `${field}.hdlr`),
-    mediaHeader: raw.mediaHeader ? checkedRaw(raw.mediaHeader, '*mhd', `${field}.mediaHeader`) : defaultMediaHeader(track.kind),
-    dinf: raw.dinf ? checkedRaw(raw.dinf, 'dinf', `${field}.dinf`) : selfContainedDinf(),
-    tables: [
-      stsdBox(track.sampleEntries),
-      sttsBox(s.durations.subarray(0, count)),
-      cttsBox(s.compositionOffsets.subarray(0, count)),
-      stssBox(s.sync.subarray(0, count)),
-    ],
-    sizes: stszBox(s.sizes.subarray(0, count)),
-  };
-}
-
-function trakBox(parts: ReturnType<typeof trackParts>, chunks: TrackChunks, chunkOffsets: Buffer): Buffer {
-  const stbl = containerBox('stbl', [...parts.tables.filter((box): box is Buffer => box !== null), stscBox(chunks.samplesPerChunk, chunks.descriptionIndex), parts.sizes, chunkOffsets]);
-  const minf = containerBox('minf', [parts.mediaHeader, parts.dinf, stbl]);
-  const mdia = containerBox('mdia', [parts.mdhd, parts.hdlr, minf]);
-  return containerBox('trak', parts.edts ? [parts.tkhd, parts.edts, mdia] : [parts.tkhd, mdia]);
+  const edts = edtsBox(track.edits);
+  const stbl = containerPlan('stbl', [
+    bytesPlan(stsdBox(track.sampleEntries)),
+    sttsPlan(s.durations.subarray(0, count)),
+    cttsPlan(s.compositionOffsets.subarray(0, count)),
+    stssPlan(s.sync.subarray(0, count)),
+    stscPlan(chunks.samplesPerChunk, chunks.descriptionIndex),
+    stszPlan(s.sizes.subarray(0, count)),
+    chunkOffsetPlan(chunks.offsets, large, payloadStart),
+  ]);
+  const minf = containerPlan('minf', [
+    bytesPlan(raw.mediaHeader ? checkedRaw(raw.mediaHeader, '*mhd', `${field}.mediaHeader`) : defaultMediaHeader(track.kind)),
+    bytesPlan(raw.dinf ? checkedRaw(raw.dinf, 'dinf', `${field}.dinf`) : selfContainedDinf()),
+    stbl,
+  ]);
+  const mdia = containerPlan('mdia', [
+    bytesPlan(mdhdBox({ timescale: track.timescale, duration: mediaDuration(s), language: track.language })),
+    bytesPlan(checkedRaw(raw.hdlr, 'hdlr', `${field}.hdlr`)),
+    minf,
+  ]);
+  return containerPlan('trak', [
+    bytesPlan(tkhdBox({ trackId: track.id, duration: presentedDuration(track, movieTimescale), width: track.width, height: track.height, audio: track.kind === 'audio' })),
+    edts === null ? null : bytesPlan(edts),
+    mdia,
+  ]);
 }
 
 /** Sizes and writes the moov first, so stco vs co64 and every chunk offset are known: a pure function. */
@@ -159,31 +176,30 @@ export function layoutMp4(job: Omit<Mp4WriteJob, 'outFile'>): Mp4Layout {
     payloadSize += pieceLength(piece);
   });
   const ftyp = ftypBox(job.ftyp);
-  const parts = job.tracks.map((track) => trackParts(track, job.movieTimescale));
   const chunks = job.tracks.map((track) => trackChunks(track, job.pieces, pieceStarts));
   const mvhd = mvhdBox({
     timescale: job.movieTimescale,
     duration: Math.max(...job.tracks.map((t) => presentedDuration(t, job.movieTimescale))),
     nextTrackId: Math.max(...ids) + 1,
   });
-  // Offsets do not change the moov's size, so it is sized with zeros, then written for real.
-  const moovAt = (payloadStart: number | null, large: boolean) =>
-    containerBox('moov', [
-      mvhd,
-      ...parts.map((p, i) => {
-        const relative = chunks[i].offsets;
-        return trakBox(p, chunks[i], chunkOffsetBox(payloadStart === null ? new Float64Array(relative.length) : relative.map((o) => o + payloadStart), large));
-      }),
-    ]);
   let lastChunkOffset = 0;
   for (const { offsets } of chunks) for (const offset of offsets) lastChunkOffset = Math.max(lastChunkOffset, offset);
   const headerSize = mdatHeaderSize(payloadSize);
-  const largeOffsets = ftyp.length + moovAt(null, false).length + headerSize + lastChunkOffset > MAX_UINT32;
-  const payloadStart = ftyp.length + moovAt(null, largeOffsets).length + headerSize;
-  const moov = moovAt(payloadStart, largeOffsets);
+  let payloadStart = 0;
+  const moovPlan = (large: boolean) =>
+    containerPlan('moov', [bytesPlan(mvhd), ...job.tracks.map((track, i) => trakPlan(track, job.movieTimescale, chunks[i], large, () => payloadStart))]);
+  const small = moovPlan(false);
+  const largeOffsets = ftyp.length + small.size + headerSize + lastChunkOffset > MAX_UINT32;
+  const moov = largeOffsets ? moovPlan(true) : small;
+  payloadStart = ftyp.length + moov.size + headerSize;
+  const head = Buffer.allocUnsafe(payloadStart);
+  head.set(ftyp, 0);
+  const moovEnd = moov.writeTo(head, ftyp.length);
+  head.set(mdatHeader(payloadSize), moovEnd);
+  if (moovEnd + headerSize !== payloadStart) throw new RangeError(`moov sized ${moov.size} bytes, written ${moovEnd - ftyp.length}`);
   return {
-    head: Buffer.concat([ftyp, moov, mdatHeader(payloadSize)]),
-    moovSize: moov.length,
+    head,
+    moovSize: moov.size,
     payloadStart,
     payloadSize,
     totalSize: payloadStart + payloadSize,

@@ -1,13 +1,11 @@
-import { BoxParser } from 'mp4box';
-import { writtenBy } from './bytes.ts';
+import { type BoxPlan, fullHeaderAt, planBytes } from './box-plan.ts';
 
 /**
- * The stbl tables from typed arrays, through mp4box.js's own box writers (they round-trip; see
- * sample-table.test.ts). mp4box.js indexes the arrays it writes, so typed arrays go in as they
- * are: a four-hour track has hundreds of thousands of entries.
+ * The stbl tables, sized by arithmetic from run and entry counts and written straight from the
+ * typed arrays: a four-hour track has hundreds of thousands of entries, and no copy of them is
+ * made. Byte for byte what mp4box.js's writers make (sample-table.test.ts reads them back with it).
  */
 type Indexed = ArrayLike<number>;
-const asArray = (values: Indexed) => values as number[];
 
 /** Run-length pairs of a sequence: [counts, values]. */
 export function runLengths(values: Indexed, count = values.length): [number[], number[]] {
@@ -24,66 +22,135 @@ export function runLengths(values: Indexed, count = values.length): [number[], n
   return [counts, runs];
 }
 
-export function sttsBox(durations: Indexed): Buffer {
-  const box = new BoxParser.box.stts();
-  [box.sample_counts, box.sample_deltas] = runLengths(durations);
-  return writtenBy(box);
+function runCount(values: Indexed): number {
+  let runs = 0;
+  for (let i = 0; i < values.length; i++) if (i === 0 || values[i] !== values[i - 1]) runs++;
+  return runs;
 }
 
-/** ctts only where some offset is not zero; mp4box.js picks version 1 when one is negative. */
-export function cttsBox(offsets: Indexed): Buffer | null {
+/** stts/ctts body: entry count, then (run length, value) pairs. */
+function runsPlan(type: string, values: Indexed, version: number): BoxPlan {
+  const runs = runCount(values);
+  const size = 16 + 8 * runs;
+  return {
+    size,
+    writeTo(target, at) {
+      let next = fullHeaderAt(target, at, type, size, version);
+      next = target.writeUInt32BE(runs, next);
+      let i = 0;
+      while (i < values.length) {
+        let j = i + 1;
+        while (j < values.length && values[j] === values[i]) j++;
+        next = target.writeUInt32BE(j - i, next);
+        next = version === 1 ? target.writeInt32BE(values[i], next) : target.writeUInt32BE(values[i] >>> 0, next);
+        i = j;
+      }
+      return next;
+    },
+  };
+}
+
+export const sttsPlan = (durations: Indexed): BoxPlan => runsPlan('stts', durations, 0);
+
+/** ctts only where some offset is not zero; version 1 when one is negative. */
+export function cttsPlan(offsets: Indexed): BoxPlan | null {
   let any = false;
-  for (let i = 0; i < offsets.length && !any; i++) any = offsets[i] !== 0;
-  if (!any) return null;
-  const box = new BoxParser.box.ctts();
-  [box.sample_counts, box.sample_offsets] = runLengths(offsets);
-  return writtenBy(box);
+  let negative = false;
+  for (let i = 0; i < offsets.length; i++) {
+    if (offsets[i] !== 0) any = true;
+    if (offsets[i] < 0) negative = true;
+  }
+  return any ? runsPlan('ctts', offsets, negative ? 1 : 0) : null;
 }
 
 /** One size for all when they are equal (sample_size != 0), else the list. */
-export function stszBox(sizes: Indexed): Buffer {
-  const box = new BoxParser.box.stsz();
+export function stszPlan(sizes: Indexed): BoxPlan {
   let uniform = sizes.length > 0 ? sizes[0] : 0;
   for (let i = 1; i < sizes.length && uniform !== 0; i++) if (sizes[i] !== uniform) uniform = 0;
-  box.sample_size = uniform;
-  box.sample_sizes = asArray(sizes);
-  return writtenBy(box);
+  const listed = uniform === 0 ? sizes.length : 0;
+  const size = 20 + 4 * listed;
+  return {
+    size,
+    writeTo(target, at) {
+      let next = fullHeaderAt(target, at, 'stsz', size, 0);
+      next = target.writeUInt32BE(uniform, next);
+      next = target.writeUInt32BE(sizes.length, next);
+      for (let i = 0; i < listed; i++) next = target.writeUInt32BE(sizes[i], next);
+      return next;
+    },
+  };
 }
 
 /** stsc from each chunk's sample count and description index, runs of equal chunks merged. */
-export function stscBox(samplesPerChunk: Indexed, descriptionIndex: Indexed): Buffer {
-  const box = new BoxParser.box.stsc();
-  box.first_chunk = [];
-  box.samples_per_chunk = [];
-  box.sample_description_index = [];
-  for (let chunk = 0; chunk < samplesPerChunk.length; chunk++) {
-    const last = box.first_chunk.length - 1;
-    if (last >= 0 && box.samples_per_chunk[last] === samplesPerChunk[chunk] && box.sample_description_index[last] === descriptionIndex[chunk]) continue;
-    box.first_chunk.push(chunk + 1);
-    box.samples_per_chunk.push(samplesPerChunk[chunk]);
-    box.sample_description_index.push(descriptionIndex[chunk]);
-  }
-  return writtenBy(box);
+export function stscPlan(samplesPerChunk: Indexed, descriptionIndex: Indexed): BoxPlan {
+  const starts = (chunk: number) => chunk === 0 || samplesPerChunk[chunk] !== samplesPerChunk[chunk - 1] || descriptionIndex[chunk] !== descriptionIndex[chunk - 1];
+  let entries = 0;
+  for (let chunk = 0; chunk < samplesPerChunk.length; chunk++) if (starts(chunk)) entries++;
+  const size = 16 + 12 * entries;
+  return {
+    size,
+    writeTo(target, at) {
+      let next = fullHeaderAt(target, at, 'stsc', size, 0);
+      next = target.writeUInt32BE(entries, next);
+      for (let chunk = 0; chunk < samplesPerChunk.length; chunk++) {
+        if (!starts(chunk)) continue;
+        next = target.writeUInt32BE(chunk + 1, next);
+        next = target.writeUInt32BE(samplesPerChunk[chunk], next);
+        next = target.writeUInt32BE(descriptionIndex[chunk], next);
+      }
+      return next;
+    },
+  };
 }
 
-/** stco, or co64 when an offset needs 64 bits (the caller decides, as the moov size depends on it). */
-export function chunkOffsetBox(offsets: Indexed, large: boolean): Buffer {
-  const box = large ? new BoxParser.box.co64() : new BoxParser.box.stco();
-  if (!large) {
-    for (let i = 0; i < offsets.length; i++) {
-      if (offsets[i] > 0xffffffff) throw new RangeError(`chunk offset ${offsets[i]} needs co64`);
-    }
-  }
-  box.chunk_offsets = asArray(offsets);
-  return writtenBy(box);
+/**
+ * stco, or co64 when an offset needs 64 bits (the caller decides, as the moov size depends on it).
+ * Offsets are written plus `base()`, which is known only once the moov is sized.
+ */
+export function chunkOffsetPlan(offsets: Indexed, large: boolean, base: () => number = () => 0): BoxPlan {
+  const size = 16 + (large ? 8 : 4) * offsets.length;
+  return {
+    size,
+    writeTo(target, at) {
+      let next = fullHeaderAt(target, at, large ? 'co64' : 'stco', size, 0);
+      next = target.writeUInt32BE(offsets.length, next);
+      const add = base();
+      for (let i = 0; i < offsets.length; i++) {
+        const offset = offsets[i] + add;
+        if (large) {
+          next = target.writeUInt32BE(Math.floor(offset / 2 ** 32), next);
+          next = target.writeUInt32BE(offset % 2 ** 32, next);
+        } else {
+          if (offset > 0xffffffff) throw new RangeError(`chunk offset ${offset} needs co64`);
+          next = target.writeUInt32BE(offset, next);
+        }
+      }
+      return next;
+    },
+  };
 }
 
 /** stss only when some sample is not a sync sample (no stss means every sample is one). */
-export function stssBox(sync: Indexed): Buffer | null {
-  const numbers: number[] = [];
-  for (let i = 0; i < sync.length; i++) if (sync[i]) numbers.push(i + 1);
-  if (numbers.length === sync.length) return null;
-  const box = new BoxParser.box.stss();
-  box.sample_numbers = numbers;
-  return writtenBy(box);
+export function stssPlan(sync: Indexed): BoxPlan | null {
+  let numbers = 0;
+  for (let i = 0; i < sync.length; i++) if (sync[i]) numbers++;
+  if (numbers === sync.length) return null;
+  const size = 16 + 4 * numbers;
+  return {
+    size,
+    writeTo(target, at) {
+      let next = fullHeaderAt(target, at, 'stss', size, 0);
+      next = target.writeUInt32BE(numbers, next);
+      for (let i = 0; i < sync.length; i++) if (sync[i]) next = target.writeUInt32BE(i + 1, next);
+      return next;
+    },
+  };
 }
+
+const bytesOrNull = (plan: BoxPlan | null) => (plan === null ? null : planBytes(plan));
+export const sttsBox = (durations: Indexed) => planBytes(sttsPlan(durations));
+export const cttsBox = (offsets: Indexed) => bytesOrNull(cttsPlan(offsets));
+export const stszBox = (sizes: Indexed) => planBytes(stszPlan(sizes));
+export const stscBox = (samplesPerChunk: Indexed, descriptionIndex: Indexed) => planBytes(stscPlan(samplesPerChunk, descriptionIndex));
+export const chunkOffsetBox = (offsets: Indexed, large: boolean) => planBytes(chunkOffsetPlan(offsets, large));
+export const stssBox = (sync: Indexed) => bytesOrNull(stssPlan(sync));
