@@ -5,7 +5,7 @@
  * chunk's last frame lasts until the next chunk's first. Audio is the placed frames plus encoded
  * silence. One edit list per track hides the first chunk's composition delay and priming.
  */
-import type { AudioDescription, EditEntry, MdatPiece, Mp4Model, Mp4Track, Mp4WriteJob, OutputSampleTable, OutputTrack, VideoDescription } from '../types/mp4.ts';
+import type { AudioDescription, EditEntry, MdatPiece, Mp4Model, Mp4Track, Mp4WriteJob, OutputSampleTable, OutputTrack } from '../types/mp4.ts';
 import { singleSpan, type Placement } from './av-placement.ts';
 
 export interface JoinSource {
@@ -55,10 +55,6 @@ function pieceHolding(pieces: { index: number; start: number; end: number }[], o
   return piece.index;
 }
 
-function videoKey(d: VideoDescription): string {
-  return [d.fourcc, d.width, d.height, d.nalLengthSize, ...d.parameterSets.map((p) => p.toString('hex'))].join(':');
-}
-
 export function buildJoinJob(sources: JoinSource[], placement: Placement, options: JoinTablesOptions): Mp4WriteJob {
   const pieces: MdatPiece[] = [];
   const silence = (frames: number): number => {
@@ -74,8 +70,6 @@ export function buildJoinJob(sources: JoinSource[], placement: Placement, option
   const audio = emptyTable(audioCount);
   const tv = outputVideoTimescale(sources);
   const spf = placement.samplesPerFrame;
-  const videoEntries: Uint8Array[] = [];
-  const videoEntryKeys = new Map<string, number>();
 
   const firstVideo = sources[0].video;
   const firstSpan = singleSpan(firstVideo)!;
@@ -89,14 +83,6 @@ export function buildJoinJob(sources: JoinSource[], placement: Placement, option
     const filePieces = source.model.mediaData.map((range) => {
       pieces.push({ kind: 'file', source: i, start: range.start, end: range.end });
       return { index: pieces.length - 1, ...range };
-    });
-    const entryMap = source.video.descriptions.map((d) => {
-      const key = d.kind === 'video' ? videoKey(d) : `${d.fourcc}:${Buffer.from(d.raw).toString('hex')}`;
-      if (!videoEntryKeys.has(key)) {
-        videoEntries.push(d.raw);
-        videoEntryKeys.set(key, videoEntries.length);
-      }
-      return videoEntryKeys.get(key)!;
     });
 
     // video: every sample, from the chunk's origin
@@ -116,7 +102,7 @@ export function buildJoinJob(sources: JoinSource[], placement: Placement, option
       video.compositionOffsets[v] = cts - dts;
       video.sizes[v] = t.sizes[j];
       video.sync[v] = t.sync[j];
-      video.descriptionIndex[v] = entryMap[t.descriptionIndex[j] - 1] ?? 1;
+      video.descriptionIndex[v] = 1;
       video.piece[v] = pieceHolding(filePieces, t.offsets[j], t.sizes[j], source.model.file);
       video.pieceOffset[v] = t.offsets[j];
       lastDts = dts;
@@ -143,7 +129,8 @@ export function buildJoinJob(sources: JoinSource[], placement: Placement, option
   const videoEdits = edits(Math.round(videoStartSec * movieTimescale), compositionDelay, Math.round((placement.durationSec - videoStartSec) * movieTimescale));
   const audioEdits = edits(placement.audioLeadSamples, placement.audioMediaStartSamples, placement.audioPresentedSamples);
   const tracks: OutputTrack[] = [
-    outputTrack(1, firstVideo, tv, videoEntries, videoEdits, video),
+    // one sample description: chunks whose H.264 configurations differ are re-encoded (concat.ts)
+    outputTrack(1, firstVideo, tv, [firstVideo.descriptions[0].raw], videoEdits, video),
     outputTrack(2, firstAudio, placement.sampleRate, [audioEntry.raw], audioEdits, audio),
   ];
   return { outFile: options.outFile, movieTimescale, ftyp: OUTPUT_FTYP, tracks, sources: sources.map((s) => s.model.file), pieces };
