@@ -4,6 +4,7 @@
  *
  * Environment: BENCH_ROUNDS (default 3), BENCH_ONLY (`1h` or `4h`), BENCH_CACHE (default .cache/bench).
  */
+import { spawnSync } from 'node:child_process';
 import { createReadStream, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -50,6 +51,8 @@ async function measure(method: Method, recording: BenchRecording, outRoot: strin
   const out = join(outRoot, method);
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
+  // the previous run's gigabytes are written back before this one starts, not while it runs
+  spawnSync('sync');
   try {
     if (method === 'acsrec') {
       const spawnedAt = Date.now();
@@ -117,7 +120,7 @@ function readFileSyncOrEmpty(file: string): string {
 function report(results: RecordingResult[], machineBefore: string): string {
   const lines: string[] = [`Machine at start: ${machineBefore}`, `Machine at end:   ${machine()}`, ''];
   const wall = (r: RecordingResult, m: Method) => median(r.runs[m].map((x) => x.run.wallMs));
-  lines.push(`Wall time, median of ${ROUNDS} runs each (page cache warm: every chunk read once before timing; outputs on the same disk, deleted after each run)`);
+  lines.push(`Wall time, median of ${ROUNDS} runs each (page cache warm: every chunk read once before timing; outputs on the same disk, deleted after each run, written back with sync before the next)`);
   lines.push(
     table([
       ['recording', 'chunks', 'input', 'acsrec', 'ffmpeg concat', 'cat', 'acsrec/concat', 'acsrec/cat', 'concat/cat'],

@@ -35,7 +35,6 @@ function parseLog(stderr: string): LogLine[] {
 /** What each ffmpeg child of the pipeline is for, told apart by its arguments. */
 function ffmpegLabel(command: string): string | null {
   if (!/ffmpeg/.test(command)) return null;
-  if (command.includes('-f concat')) return 'join chunks';
   if (command.includes('-f h264')) return 'decode thumbnails';
   if (command.includes('anullsrc')) return 'encode silence';
   if (command.includes('-filter_complex')) return 're-encode chunks';
@@ -57,12 +56,11 @@ export function stageTimes(stderr: string, spawnedAtEpochMs: number, wallMs: num
     const end = i + 1 < stages.length ? at(stages[i + 1]) : done ? at(done) : wallMs;
     rows.push({ name: stage.stage!, startMs: start, durationMs: end - start });
     if (stage.stage === 'concat') {
-      const join = ffmpegStarts.find((l) => l.label === 'join chunks');
       const decode = ffmpegStarts.find((l) => l.label === 'decode thumbnails');
-      if (join) rows.push({ name: 'write joined ADTS audio (before join ffmpeg)', startMs: start, durationMs: at(join) - start, nested: true });
-      for (const life of lives.filter((l) => l.label === 'join chunks')) {
-        rows.push({ name: 'ffmpeg join + faststart rewrite', startMs: life.firstSeenMs, durationMs: life.lastSeenMs - life.firstSeenMs, cpuSec: life.cpuSec, nested: true });
-      }
+      const writing = lines.find((l) => l.msg === 'writing the joined mp4');
+      const written = lines.find((l) => l.msg === 'joined mp4 written');
+      if (writing) rows.push({ name: 'probe tables -> join tables', startMs: start, durationMs: at(writing) - start, nested: true });
+      if (writing && written) rows.push({ name: 'write mp4 + both hashes', startMs: at(writing), durationMs: at(written) - at(writing), nested: true });
       if (decode) rows.push({ name: 'thumbnails: read keyframes (alongside)', startMs: start, durationMs: at(decode) - start, nested: true });
       for (const life of lives.filter((l) => l.label === 'decode thumbnails')) {
         rows.push({ name: 'thumbnails: ffmpeg decode (alongside)', startMs: life.firstSeenMs, durationMs: life.lastSeenMs - life.firstSeenMs, cpuSec: life.cpuSec, nested: true });

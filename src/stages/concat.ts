@@ -136,7 +136,9 @@ async function runStreamCopy(sources: JoinSource[], placement: Placement, contex
   const audio = sources[0].audio.descriptions[0];
   const silentFrame = needsSilence && audio.kind === 'audio' ? await encodedSilence(audio.sampleRate, audio.channels, context) : null;
   const job = buildJoinJob(sources, placement, { outFile: context.outFile, silentFrame });
+  context.logger.debug('writing the joined mp4', { pieces: job.pieces.length });
   const result = await writeMp4(job, { signal: context.signal, onProgress: (written, totalBytes) => context.onProgress?.(written / totalBytes) });
+  context.logger.debug('joined mp4 written', { sizeBytes: result.sizeBytes });
   return { sha256: result.sha256, sizeBytes: result.sizeBytes, chunks: result.sources };
 }
 

@@ -35,7 +35,7 @@ export interface ThumbnailContext {
 
 export const THUMBNAIL_DIR = 'thumbnails';
 const SPRITE_FILE = 'sprite.jpg';
-const MAX_FRAMES_AHEAD = 4;
+const FRAMES_IN_FLIGHT = 4;
 
 /** Which keyframe each thumbnail shows: one per interval, the last keyframe at or before it. */
 export function pickKeyframes(sources: ThumbnailSource[], intervalSec: number, durationSec: number) {
@@ -79,55 +79,39 @@ export async function makeThumbnails(sources: ThumbnailSource[], context: Thumbn
   await mkdir(dir, { recursive: true });
   const names = picks.map((_, i) => `thumb-${String(i + 1).padStart(5, '0')}.jpg`);
 
-  // each frame becomes its JPEG and its tile of the sheet as it arrives, so memory does not grow
-  // with the number of thumbnails
+  // ffmpeg writes the frames to a work file and they are read back into a few reused buffers:
+  // frames read from a pipe arrive in fresh 64 KiB chunks, and tens of MB of them piled up
+  // before V8 collected them (its external-memory trigger)
+  const framesFile = join(context.workDir, 'thumbnail-frames.rgb');
+  await runFfmpeg({
+    // one decoding thread: frame threads each hold their own pictures (41 -> 29 MB) and the
+    // join's hashing already keeps the other core busy
+    args: ['-threads', '1', ...keyframeThumbnailArgs({ inputFile: keyframesFile, width, height, outFile: framesFile })],
+    label: 'decode thumbnails',
+    logger: context.logger,
+    signal: context.signal,
+    timeoutMs: 60_000 + picks.length * 2000,
+  });
+  const frames = await open(framesFile, 'r');
   const sheet = await SpriteSheet.create(join(context.workDir, 'sprite.v'), layout.columns * width, layout.rows * height);
-  let frame = Buffer.allocUnsafe(frameBytes);
-  let filled = 0;
-  let written = 0;
-  let writing: Promise<unknown> = Promise.resolve();
-  let pending = 0;
-  const onFrame = (complete: Buffer) => {
-    const index = written++;
-    if (index >= names.length) return;
-    pending++;
-    writing = writing.then(async () => {
-      await Promise.all([writeThumbnailJpeg(complete, width, height, join(dir, names[index])), sheet.writeTile(complete, width, height, layout.tiles[index].x, layout.tiles[index].y)]);
-      pending--;
-    });
-  };
   try {
-    await runFfmpeg({
-      // one decoding thread: frame threads each hold their own pictures (41 -> 29 MB) and the
-      // join's hashing already keeps the other core busy
-      args: ['-threads', '1', ...keyframeThumbnailArgs({ inputFile: keyframesFile, width, height })],
-      label: 'decode thumbnails',
-      logger: context.logger,
-      signal: context.signal,
-      timeoutMs: 60_000 + picks.length * 2000,
-      onStdout: (chunk) => {
-        for (let at = 0; at < chunk.length; ) {
-          const n = Math.min(chunk.length - at, frameBytes - filled);
-          chunk.copy(frame, filled, at, at + n);
-          filled += n;
-          at += n;
-          if (filled === frameBytes) {
-            onFrame(frame);
-            frame = Buffer.allocUnsafe(frameBytes);
-            filled = 0;
-          }
-        }
-        // a few frames ahead of the encoder at most: ffmpeg waits instead of frames piling up here
-        return pending > MAX_FRAMES_AHEAD ? writing : undefined;
-      },
-    });
-    await writing;
+    const decoded = (await frames.stat()).size / frameBytes;
+    if (decoded !== picks.length) throw new FfmpegError(`decode thumbnails: expected ${picks.length} frames, ffmpeg returned ${decoded}`, 0, '');
+    // each frame becomes its JPEG and its tile of the sheet, a few at a time, so memory does not
+    // grow with the number of thumbnails
+    const buffers = Array.from({ length: Math.min(FRAMES_IN_FLIGHT, picks.length) }, () => ({ frame: Buffer.allocUnsafeSlow(frameBytes), done: Promise.resolve() }));
+    for (const [index, name] of names.entries()) {
+      const slot = buffers[index % buffers.length];
+      await slot.done;
+      // a regular file of the checked size: one read gives the whole frame
+      const { bytesRead } = await frames.read(slot.frame, 0, frameBytes, index * frameBytes);
+      if (bytesRead !== frameBytes) throw new FfmpegError(`decode thumbnails: frame ${index + 1} is ${bytesRead} of ${frameBytes} bytes`, 0, '');
+      slot.done = Promise.all([writeThumbnailJpeg(slot.frame, width, height, join(dir, name)), sheet.writeTile(slot.frame, width, height, layout.tiles[index].x, layout.tiles[index].y)]).then(() => {});
+    }
+    await Promise.all(buffers.map((b) => b.done));
     await sheet.writeJpeg(join(dir, SPRITE_FILE));
   } finally {
-    await sheet.close();
-  }
-  if (written !== picks.length || filled !== 0) {
-    throw new FfmpegError(`decode thumbnails: expected ${picks.length} frames, ffmpeg returned ${written + filled / frameBytes}`, 0, '');
+    await Promise.allSettled([sheet.close(), frames.close()]);
   }
   const cues = picks.map((p, i) => ({
     startMs: Math.round(p.slotStartSec * 1000),

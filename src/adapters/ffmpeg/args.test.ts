@@ -15,8 +15,8 @@ describe('ffmpeg argument builders', () => {
   });
 
   it('decodes lone keyframes to raw RGB of the thumbnail size', () => {
-    const args = keyframeThumbnailArgs({ inputFile: 'k.h264', width: 320, height: 180 });
-    expect(args.join(' ')).toBe('-f h264 -i k.h264 -vf scale=320:180:flags=bicubic -vsync passthrough -pix_fmt rgb24 -f rawvideo pipe:1');
+    const args = keyframeThumbnailArgs({ inputFile: 'k.h264', width: 320, height: 180, outFile: 'frames.rgb' });
+    expect(args.join(' ')).toBe('-f h264 -i k.h264 -vf scale=320:180:flags=area -vsync passthrough -pix_fmt rgb24 -f rawvideo frames.rgb');
   });
 
   it('trims every media segment to its length and fills the rest with black and silence', () => {

@@ -41,7 +41,6 @@ describe('writeMp4 refuses and stops', () => {
     const midway = writeMp4(job, {
       signal: controller.signal,
       blockBytes: 4096,
-      hashInWorkers: true,
       onProgress: (written, total) => {
         seen.push(written);
         if (written > 8000) controller.abort();

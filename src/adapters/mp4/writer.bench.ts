@@ -82,12 +82,11 @@ async function time(label: string, cache: 'cold' | 'warm', work: () => Promise<u
 }
 
 const job = hourOfTables();
-/** BENCH_VARIANTS: MiB x blocks, w (2 hash workers) or i (hashing inline), comma-separated. */
-const variants = (process.env.BENCH_VARIANTS ?? '1x4w,4x4w,8x4w,16x4w,1x4i,4x4i').split(',').map((v): [string, WriteMp4Options] => {
-  const [, mib, blocks, mode] = /^([\d.]+)x(\d+)([wi])$/.exec(v) ?? [];
-  if (!mode) throw new Error(`BENCH_VARIANTS: ${v} is not like 4x4w`);
-  const options = { blockBytes: Number(mib) * 2 ** 20, blocks: Number(blocks), hashInWorkers: mode === 'w' };
-  return [`writer ${mib} MiB x${blocks}, ${mode === 'w' ? '2 hash workers' : 'hashing inline'}`, options];
+/** BENCH_VARIANTS: KiB x blocks in the ring, comma-separated. */
+const variants = (process.env.BENCH_VARIANTS ?? '128x16,256x16,1024x8,2048x8').split(',').map((v): [string, WriteMp4Options] => {
+  const [, kib, blocks] = /^(\d+)x(\d+)$/.exec(v) ?? [];
+  if (!blocks) throw new Error(`BENCH_VARIANTS: ${v} is not like 256x16`);
+  return [`writer ${kib} KiB x${blocks}`, { blockBytes: Number(kib) * 1024, blocks: Number(blocks) }];
 });
 const caches = (process.env.BENCH_CACHE ?? 'cold,warm').split(',') as ('cold' | 'warm')[];
 const results: Awaited<ReturnType<typeof time>>[] = [];

@@ -1,0 +1,160 @@
+/**
+ * The two threads of `copyPieces`, as plain JavaScript so a worker needs no TypeScript loader.
+ * They share a ring of blocks (SharedArrayBuffer) and hand blocks over with Atomics: the reader
+ * reads each source once and hashes it, the writer hashes and writes the parts of each block the
+ * pieces name. Synchronous calls are the point: each thread keeps its block hot in its core's
+ * cache between the read (or hash) and the hash (or write), and no event loop sits in between.
+ *
+ * ctl: [0] blocks produced, [1] blocks consumed, [2] stop (1 aborted, 2 failed).
+ * meta per slot: source index, position, length (0 = the source's end, -1 = the end of all).
+ */
+export const PIECE_COPY_WORKER_SOURCE = `
+const { workerData, parentPort } = require('node:worker_threads');
+const fs = require('node:fs');
+const { createHash } = require('node:crypto');
+const { role, ring, ctlBuffer, metaBuffer, blockBytes, slots } = workerData;
+const ctl = new Int32Array(ctlBuffer);
+const meta = new Float64Array(metaBuffer);
+const blocks = Buffer.from(ring);
+const PRODUCED = 0, CONSUMED = 1, STOP = 2;
+
+function waitFor(index, ready) {
+  for (;;) {
+    if (Atomics.load(ctl, STOP) !== 0) return false;
+    const value = Atomics.load(ctl, index);
+    if (ready(value)) return true;
+    Atomics.wait(ctl, index, value, 200);
+  }
+}
+
+function advance(index, value) {
+  Atomics.store(ctl, index, value);
+  Atomics.notify(ctl, index);
+}
+
+function read() {
+  let k = 0;
+  const publish = (source, position, length) => {
+    const slot = k % slots;
+    meta[slot * 3] = source;
+    meta[slot * 3 + 1] = position;
+    meta[slot * 3 + 2] = length;
+    advance(PRODUCED, ++k);
+  };
+  for (const { index, file, size } of workerData.sources) {
+    let fd;
+    try {
+      fd = fs.openSync(file, 'r');
+    } catch (error) {
+      throw Object.assign(new Error('cannot read the source: ' + error.message), { file, invalidInput: true });
+    }
+    const hash = createHash('sha256');
+    try {
+      for (let position = 0; position < size; ) {
+        if (!waitFor(CONSUMED, (consumed) => k - consumed < slots)) return;
+        const at = (k % slots) * blockBytes;
+        const want = Math.min(blockBytes, size - position);
+        let got = 0;
+        for (let n = 1; got < want && n > 0; got += n) n = fs.readSync(fd, blocks, at + got, want - got, position + got);
+        if (got < want) throw Object.assign(new Error('the file ended at byte ' + (position + got) + ' while being read; it had ' + size + ' bytes'), { file, invalidInput: true });
+        hash.update(blocks.subarray(at, at + got));
+        publish(index, position, got);
+        position += got;
+      }
+      if (!waitFor(CONSUMED, (consumed) => k - consumed < slots)) return;
+      publish(index, size, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    parentPort.postMessage({ type: 'source', index, sha256: hash.digest('hex') });
+  }
+  if (!waitFor(CONSUMED, (consumed) => k - consumed < slots)) return;
+  publish(-1, 0, -1);
+  return { type: 'done' };
+}
+
+function writeAll(fd, segments, position) {
+  let rest = segments;
+  while (rest.length > 0) {
+    let skip = fs.writevSync(fd, rest, position);
+    if (skip === 0) throw new Error('writing at byte ' + position + ': nothing was written');
+    position += skip;
+    const left = [];
+    for (const segment of rest) {
+      if (skip >= segment.length) skip -= segment.length;
+      else {
+        left.push(skip > 0 ? segment.subarray(skip) : segment);
+        skip = 0;
+      }
+    }
+    rest = left;
+  }
+}
+
+function write() {
+  const { outFile, head, pieceTable, pieceBytes, totalSize, progressBytes } = workerData;
+  const count = pieceTable.length / 3;
+  const fd = fs.openSync(outFile, 'w');
+  const hash = createHash('sha256');
+  let written = 0;
+  let reported = 0;
+  let next = 0;
+  const emit = (segments) => {
+    let length = 0;
+    for (const segment of segments) {
+      hash.update(segment);
+      length += segment.length;
+    }
+    writeAll(fd, segments, written);
+    written += length;
+    if (written - reported >= progressBytes || written === totalSize) {
+      reported = written;
+      parentPort.postMessage({ type: 'progress', written });
+    }
+  };
+  // the pieces (or the parts of pieces) in source bytes [from, to), and the bytes pieces between them
+  const take = (source, from, to, block) => {
+    const segments = [];
+    while (next < count) {
+      const pieceSource = pieceTable[next * 3], start = pieceTable[next * 3 + 1], end = pieceTable[next * 3 + 2];
+      if (pieceSource < 0) {
+        segments.push(pieceBytes.subarray(start, end));
+        next++;
+        continue;
+      }
+      if (pieceSource !== source || (start >= to && end > start)) break;
+      const first = Math.max(start, from), last = Math.min(end, to);
+      if (last > first && block) segments.push(block.subarray(first - from, last - from));
+      if (end > to) break;
+      next++;
+    }
+    if (segments.length > 0) emit(segments);
+  };
+  try {
+    emit([head]);
+    take(-1, 0, 0, null);
+    for (let k = 0; ; k++) {
+      if (!waitFor(PRODUCED, (produced) => produced > k)) return;
+      const slot = k % slots;
+      const source = meta[slot * 3], position = meta[slot * 3 + 1], length = meta[slot * 3 + 2];
+      if (length < 0) break;
+      const block = length > 0 ? blocks.subarray(slot * blockBytes, slot * blockBytes + length) : null;
+      take(source, position, position + length, block);
+      advance(CONSUMED, k + 1);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (next !== count) throw new Error('piece ' + next + ' was never reached');
+  return { type: 'done', sha256: hash.digest('hex'), written };
+}
+
+try {
+  parentPort.postMessage((role === 'read' ? read() : write()) ?? { type: 'stopped' });
+} catch (error) {
+  advance(STOP, 2);
+  Atomics.notify(ctl, PRODUCED);
+  Atomics.notify(ctl, CONSUMED);
+  parentPort.postMessage({ type: 'error', message: String((error && error.message) || error), file: error && error.file, invalidInput: !!(error && error.invalidInput) });
+}
+`;

@@ -1,0 +1,99 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AbortedError, InvalidInputError } from '../../errors.ts';
+import { copyPieces, type CopyPiece, type PieceCopyJob } from './piece-copy.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'piece-copy-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const openFds = () => readdirSync('/proc/self/fd').length;
+
+const files = [300_000, 5_000, 1_000_000].map((size, i) => {
+  const file = join(dir, `source-${i}.bin`);
+  writeFileSync(file, randomBytes(size));
+  return file;
+});
+const contents = files.map((f) => readFileSync(f));
+
+function jobOf(pieces: CopyPiece[], outName: string, order = [0, 1, 2]): { job: PieceCopyJob; expected: Buffer } {
+  const head = Buffer.from('HEAD-bytes-first');
+  const parts = pieces.map((p) => (p.kind === 'bytes' ? Buffer.from(p.bytes) : contents[p.source].subarray(p.start, p.end)));
+  const expected = Buffer.concat([head, ...parts]);
+  const sources = order.map((index) => ({ index, file: files[index], size: contents[index].length }));
+  return { job: { outFile: join(dir, outName), head, pieces, sources, totalSize: expected.length }, expected };
+}
+
+const mixed: CopyPiece[] = [
+  { kind: 'bytes', bytes: Buffer.from('before any source') },
+  { kind: 'file', source: 0, start: 10, end: 200_000 },
+  { kind: 'file', source: 0, start: 200_000, end: 200_000 },
+  { kind: 'file', source: 0, start: 250_001, end: 300_000 },
+  { kind: 'bytes', bytes: Buffer.from('between sources') },
+  { kind: 'file', source: 2, start: 0, end: 999_999 },
+  { kind: 'bytes', bytes: Buffer.from('after the last source') },
+];
+
+describe('copyPieces', () => {
+  it('writes the head and the pieces in order, with the SHA-256 of the output and of every source read', async () => {
+    const { job, expected } = jobOf(mixed, 'mixed.out');
+    const progress: number[] = [];
+    const result = await copyPieces(job, { onProgress: (written, total) => progress.push(written / total) });
+    const written = readFileSync(job.outFile);
+    expect(written.equals(expected)).toBe(true);
+    expect(result.written).toBe(expected.length);
+    expect(result.sha256).toBe(sha256(expected));
+    // source 1 has no piece: it is still read once and hashed
+    expect(result.sourceSha256).toEqual(contents.map(sha256));
+    expect(progress.at(-1)).toBe(1);
+    expect(progress.every((p, i) => i === 0 || p > progress[i - 1])).toBe(true);
+  });
+
+  it('gives the same bytes with tiny blocks and a ring of two', async () => {
+    const { job, expected } = jobOf(mixed, 'tiny-blocks.out');
+    const result = await copyPieces(job, { blockBytes: 4096, blocks: 2 });
+    expect(readFileSync(job.outFile).equals(expected)).toBe(true);
+    expect(result.sourceSha256).toEqual(contents.map(sha256));
+  });
+
+  it('refuses a source that is shorter than its size said, naming the file, and leaves no file open', async () => {
+    const fds = openFds();
+    const { job } = jobOf(mixed, 'short.out');
+    job.sources[2] = { ...job.sources[2], size: contents[2].length + 10 };
+    const error = await copyPieces(job).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error).toMatchObject({ file: files[2], message: expect.stringMatching(/ended at byte 1000000 while being read; it had 1000010 bytes/) });
+    expect(openFds()).toBe(fds);
+  });
+
+  it('refuses a missing source as invalid input', async () => {
+    const { job } = jobOf(mixed, 'missing.out');
+    job.sources[1] = { ...job.sources[1], file: join(dir, 'no-such-file') };
+    await expect(copyPieces(job)).rejects.toMatchObject({ name: 'InvalidInputError', message: expect.stringMatching(/cannot read the source: ENOENT/) });
+  });
+
+  it('fails without hanging when the output cannot be written, and the reading thread stops too', async () => {
+    const fds = openFds();
+    const { job } = jobOf(mixed, join('no-such-dir', 'out.bin'));
+    await expect(copyPieces(job, { blockBytes: 4096, blocks: 2 })).rejects.toThrow(/ENOENT/);
+    expect(openFds()).toBe(fds);
+  });
+
+  it('names a piece that is never reached (its source was read before the pieces asked for it)', async () => {
+    const { job } = jobOf(mixed, 'order.out', [2, 1, 0]);
+    await expect(copyPieces(job)).rejects.toThrow(/piece 5 was never reached/);
+  });
+
+  it('stops at the next block when aborted, rejects with AbortedError and closes its files', async () => {
+    const fds = openFds();
+    await expect(copyPieces(jobOf(mixed, 'pre-aborted.out').job, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortedError);
+    const controller = new AbortController();
+    const { job, expected } = jobOf(mixed, 'aborted.out');
+    const copy = copyPieces(job, { blockBytes: 4096, blocks: 2, signal: controller.signal, onProgress: (written) => written > 100_000 && controller.abort() });
+    await expect(copy).rejects.toBeInstanceOf(AbortedError);
+    expect(readFileSync(job.outFile).length).toBeLessThan(expected.length);
+    expect(openFds()).toBe(fds);
+  });
+});

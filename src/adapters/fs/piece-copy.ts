@@ -1,0 +1,130 @@
+import { Worker } from 'node:worker_threads';
+import { AbortedError, InvalidInputError } from '../../errors.ts';
+import { PIECE_COPY_WORKER_SOURCE } from './piece-copy-worker.ts';
+
+/** Bytes of the output: a range of a source file, or bytes given here. */
+export type CopyPiece = { kind: 'file'; source: number; start: number; end: number } | { kind: 'bytes'; bytes: Uint8Array };
+
+export interface PieceCopyJob {
+  outFile: string;
+  /** Written first, before the pieces. */
+  head: Uint8Array;
+  pieces: CopyPiece[];
+  /** Every source with its size, in the order they are read: each once, whole, also one no piece names. */
+  sources: { index: number; file: string; size: number }[];
+  totalSize: number;
+}
+
+export interface PieceCopyOptions {
+  signal?: AbortSignal;
+  onProgress?: (bytesWritten: number, totalBytes: number) => void;
+  /** Bytes per block (default 256 KiB: a block stays in a core's cache between its read and its hash, its hash and its write). */
+  blockBytes?: number;
+  /** Blocks in the ring between the reading and the writing thread (default 16). */
+  blocks?: number;
+}
+
+export interface PieceCopyResult {
+  written: number;
+  sha256: string;
+  /** By source index. */
+  sourceSha256: string[];
+}
+
+const DEFAULT_BLOCK_BYTES = 256 << 10;
+const DEFAULT_BLOCKS = 16;
+/** A progress message at most every 1/200 of the output: a handful of wake-ups per second on the main thread. */
+const PROGRESS_STEPS = 200;
+
+interface WorkerReport {
+  type: 'source' | 'progress' | 'done' | 'stopped' | 'error';
+  index?: number;
+  sha256?: string;
+  written?: number;
+  message?: string;
+  file?: string;
+  invalidInput?: boolean;
+}
+
+/** Packs the pieces for the writer thread: one table of [source, start, end], bytes pieces (source -1) pointing into one buffer. */
+function packPieces(pieces: CopyPiece[]): { pieceTable: Float64Array<ArrayBuffer>; pieceBytes: Uint8Array<ArrayBuffer> } {
+  const pieceTable = new Float64Array(pieces.length * 3);
+  let bytesLength = 0;
+  for (const piece of pieces) if (piece.kind === 'bytes') bytesLength += piece.bytes.length;
+  const pieceBytes = new Uint8Array(bytesLength);
+  let at = 0;
+  pieces.forEach((piece, i) => {
+    if (piece.kind === 'file') pieceTable.set([piece.source, piece.start, piece.end], i * 3);
+    else {
+      pieceBytes.set(piece.bytes, at);
+      pieceTable.set([-1, at, at + piece.bytes.length], i * 3);
+      at += piece.bytes.length;
+    }
+  });
+  return { pieceTable, pieceBytes };
+}
+
+/**
+ * Writes `job.head` and then the pieces in order to `job.outFile`, reading each source once in
+ * blocks: one thread reads and hashes the sources, another hashes and writes the output, so the
+ * two SHA-256 streams and the two copies share the cores and nothing waits on the main thread.
+ * Memory is the ring (4 MiB by default) and the piece table.
+ */
+export async function copyPieces(job: PieceCopyJob, options: PieceCopyOptions = {}): Promise<PieceCopyResult> {
+  const blockBytes = options.blockBytes ?? DEFAULT_BLOCK_BYTES;
+  const slots = options.blocks ?? DEFAULT_BLOCKS;
+  if (!Number.isInteger(blockBytes) || blockBytes < 4096) throw new TypeError(`blockBytes ${blockBytes}: expected an integer >= 4096`);
+  if (!Number.isInteger(slots) || slots < 2) throw new TypeError(`blocks ${slots}: expected an integer >= 2`);
+  const { signal, onProgress } = options;
+  const aborted = () => new AbortedError(`writing ${job.outFile}: aborted`, { file: job.outFile, cause: signal?.reason });
+  if (signal?.aborted) throw aborted();
+
+  const ring = new SharedArrayBuffer(blockBytes * slots);
+  const ctlBuffer = new SharedArrayBuffer(3 * 4);
+  const metaBuffer = new SharedArrayBuffer(slots * 3 * 8);
+  const ctl = new Int32Array(ctlBuffer);
+  const shared = { ring, ctlBuffer, metaBuffer, blockBytes, slots };
+  const { pieceTable, pieceBytes } = packPieces(job.pieces);
+  const progressBytes = Math.max(blockBytes, Math.ceil(job.totalSize / PROGRESS_STEPS));
+  const sourceSha256: string[] = [];
+
+  const stop = (reason: 1 | 2) => {
+    Atomics.compareExchange(ctl, 2, 0, reason);
+    Atomics.notify(ctl, 0);
+    Atomics.notify(ctl, 1);
+  };
+  const run = (role: 'read' | 'write', data: object, transfer: ArrayBuffer[] = []) =>
+    new Promise<WorkerReport>((resolve) => {
+      const worker = new Worker(PIECE_COPY_WORKER_SOURCE, { eval: true, execArgv: [], workerData: { role, ...shared, ...data }, transferList: transfer });
+      let final: WorkerReport | null = null;
+      worker.on('message', (report: WorkerReport) => {
+        if (report.type === 'source') sourceSha256[report.index!] = report.sha256!;
+        else if (report.type === 'progress') onProgress?.(report.written!, job.totalSize);
+        else final ??= report;
+        if (report.type === 'error') stop(2);
+      });
+      worker.on('error', (error) => {
+        final ??= { type: 'error', message: error.message };
+        stop(2);
+      });
+      // a worker exits only after closing its files: it is never terminated from here
+      worker.on('exit', (code) => resolve(final ?? { type: 'error', message: `the ${role} thread exited with ${code}` }));
+    });
+  const onAbort = () => stop(1);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const [reader, writer] = await Promise.all([
+      run('read', { sources: job.sources }),
+      run('write', { outFile: job.outFile, head: job.head, pieceTable, pieceBytes, totalSize: job.totalSize, progressBytes }, [pieceTable.buffer, pieceBytes.buffer]),
+    ]);
+    const failure = [reader, writer].find((r) => r.type === 'error');
+    if (failure) {
+      if (failure.invalidInput) throw new InvalidInputError(failure.message!, { file: failure.file });
+      throw new Error(`writing ${job.outFile}: ${failure.message}`);
+    }
+    if (signal?.aborted || reader.type !== 'done' || writer.type !== 'done') throw aborted();
+    return { written: writer.written!, sha256: writer.sha256!, sourceSha256 };
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
