@@ -4,7 +4,7 @@ import { fillPausesArgs, silentAacArgs } from '../adapters/ffmpeg/args.ts';
 import { runFfmpeg } from '../adapters/ffmpeg/runner.ts';
 import { hashFile } from '../adapters/fs/hash.ts';
 import { splitAdtsFrames } from '../adapters/mp4/adts.ts';
-import { writeMp4 } from '../adapters/mp4/writer.ts';
+import { copyMp4, planMp4Copy } from '../adapters/mp4/writer.ts';
 import type { Logger } from '../logger.ts';
 import { placeChunks, singleSpan, type Placement } from '../timeline/av-placement.ts';
 import { buildJoinJob, type JoinSource } from '../timeline/join-tables.ts';
@@ -135,9 +135,10 @@ async function runStreamCopy(sources: JoinSource[], placement: Placement, contex
   const needsSilence = placement.chunks.some((c) => c.leadSilentFrames + c.tailSilentFrames > 0);
   const audio = sources[0].audio.descriptions[0];
   const silentFrame = needsSilence && audio.kind === 'audio' ? await encodedSilence(audio.sampleRate, audio.channels, context) : null;
-  const job = buildJoinJob(sources, placement, { outFile: context.outFile, silentFrame });
-  context.logger.debug('writing the joined mp4', { pieces: job.pieces.length });
-  const result = await writeMp4(job, { signal: context.signal, onProgress: (written, totalBytes) => context.onProgress?.(written / totalBytes) });
+  // only the plan is kept: the join tables it was laid out from are garbage before the copy starts
+  const plan = await planMp4Copy(buildJoinJob(sources, placement, { outFile: context.outFile, silentFrame }));
+  context.logger.debug('writing the joined mp4', { pieces: plan.pieces.length, sizeBytes: plan.totalSize });
+  const result = await copyMp4(plan, { signal: context.signal, onProgress: (written, totalBytes) => context.onProgress?.(written / totalBytes) });
   context.logger.debug('joined mp4 written', { sizeBytes: result.sizeBytes });
   return { sha256: result.sha256, sizeBytes: result.sizeBytes, chunks: result.sources };
 }

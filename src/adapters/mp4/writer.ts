@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { AbortedError, InvalidInputError } from '../../errors.ts';
 import type { Mp4WriteJob, Mp4WriteResult } from '../../types/mp4.ts';
-import { copyPieces, type PieceCopyOptions } from '../fs/piece-copy.ts';
+import { copyPieces, type PieceCopyJob, type PieceCopyOptions } from '../fs/piece-copy.ts';
 import { layoutMp4 } from './layout.ts';
 
 export type WriteMp4Options = PieceCopyOptions;
@@ -27,29 +27,36 @@ async function sourceSizes(job: Mp4WriteJob): Promise<number[]> {
 }
 
 /**
- * Writes `job` as one fast-start MP4: ftyp, the moov (sized first), one mdat whose payload is
- * the pieces in order. Each source is read once, whole, hashed as it passes; the output is hashed
- * as it is written (`copyPieces`).
+ * Lays `job` out as one fast-start MP4 and checks its sources: what `copyMp4` copies. The job's
+ * sample tables are in the head now, so a caller that keeps only the plan lets them go before the
+ * copy (8 MB for four hours).
  */
-export async function writeMp4(job: Mp4WriteJob, options: WriteMp4Options = {}): Promise<Mp4WriteResult> {
+export async function planMp4Copy(job: Mp4WriteJob): Promise<PieceCopyJob> {
   const layout = layoutMp4(job);
   const sizes = await sourceSizes(job);
-  if (options.signal?.aborted) throw new AbortedError(`writing ${job.outFile}: aborted`, { file: job.outFile, cause: options.signal.reason });
   const unvisited = job.sources.map((_, i) => i).filter((i) => !layout.sourceOrder.includes(i));
-  const result = await copyPieces(
-    {
-      outFile: job.outFile,
-      head: layout.head,
-      pieces: job.pieces,
-      sources: [...layout.sourceOrder, ...unvisited].map((index) => ({ index, file: job.sources[index], size: sizes[index] })),
-      totalSize: layout.totalSize,
-    },
-    options,
-  );
-  if (result.written !== layout.totalSize) throw new Error(`writing ${job.outFile}: wrote ${result.written} bytes of ${layout.totalSize}`);
   return {
-    sizeBytes: result.written,
-    sha256: result.sha256,
-    sources: job.sources.map((_, i) => ({ sha256: result.sourceSha256[i], sizeBytes: sizes[i] })),
+    outFile: job.outFile,
+    head: layout.head,
+    pieces: job.pieces,
+    sources: [...layout.sourceOrder, ...unvisited].map((index) => ({ index, file: job.sources[index], size: sizes[index] })),
+    totalSize: layout.totalSize,
   };
+}
+
+/**
+ * Writes a planned MP4: ftyp, the moov, one mdat whose payload is the pieces in order. Each source
+ * is read once, whole, hashed as it passes; the output is hashed as it is written (`copyPieces`).
+ */
+export async function copyMp4(plan: PieceCopyJob, options: WriteMp4Options = {}): Promise<Mp4WriteResult> {
+  if (options.signal?.aborted) throw new AbortedError(`writing ${plan.outFile}: aborted`, { file: plan.outFile, cause: options.signal.reason });
+  const result = await copyPieces(plan, options);
+  if (result.written !== plan.totalSize) throw new Error(`writing ${plan.outFile}: wrote ${result.written} bytes of ${plan.totalSize}`);
+  const sources = [...plan.sources].sort((a, b) => a.index - b.index);
+  return { sizeBytes: result.written, sha256: result.sha256, sources: sources.map((s) => ({ sha256: result.sourceSha256[s.index], sizeBytes: s.size })) };
+}
+
+/** `planMp4Copy` and `copyMp4` in one. */
+export async function writeMp4(job: Mp4WriteJob, options: WriteMp4Options = {}): Promise<Mp4WriteResult> {
+  return copyMp4(await planMp4Copy(job), options);
 }
