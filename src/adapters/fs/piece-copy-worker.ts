@@ -74,7 +74,7 @@ function read() {
 }
 
 function writeAll(fd, segments, position) {
-  let rest = segments;
+  let rest = segments.filter((segment) => segment.length > 0);
   while (rest.length > 0) {
     let skip = fs.writevSync(fd, rest, position);
     if (skip === 0) throw new Error('writing at byte ' + position + ': nothing was written');
