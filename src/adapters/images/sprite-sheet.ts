@@ -1,5 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import sharp from 'sharp';
+import { loadSharp } from './sharp.ts';
 
 const VIPS_HEADER_BYTES = 64;
 // little-endian ("Intel") magic, as libvips writes it on x86; see libvips/iofuncs/vips.c
@@ -89,6 +89,7 @@ export class SpriteSheet {
   async writeJpeg(outFile: string, quality = 80): Promise<void> {
     await this.flush();
     await this.handle.close();
+    const sharp = await loadSharp();
     await sharp(this.file, { sequentialRead: true }).jpeg({ quality, optimiseCoding: false }).toFile(outFile);
   }
 

@@ -1,9 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import sharp from 'sharp';
-
-// every image is encoded once: libvips' operation cache would only hold memory (up to 50 MB)
-sharp.cache(false);
-sharp.concurrency(1);
+import { loadSharp } from './sharp.ts';
 
 export interface SpriteLayout {
   columns: number;
@@ -21,5 +17,6 @@ export function spriteLayout(count: number, width: number, height: number, maxCo
 
 /** Writes one raw RGB frame as a JPEG. */
 export async function writeThumbnailJpeg(frame: Buffer, width: number, height: number, file: string, quality = 80): Promise<void> {
+  const sharp = await loadSharp();
   await writeFile(file, await sharp(frame, { raw: { width, height, channels: 3 } }).jpeg({ quality }).toBuffer());
 }

@@ -1,5 +1,5 @@
 import { rename, rm } from 'node:fs/promises';
-import sharp from 'sharp';
+import { loadSharp } from './sharp.ts';
 
 export interface WaveformLane {
   /** Per column min and max sample (16-bit). */
@@ -75,6 +75,7 @@ export async function writeWaveformPng(picture: WaveformPicture): Promise<{ widt
   const overlay = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${labels}</svg>`);
   const temporary = `${picture.outFile}.tmp-${process.pid}`;
   try {
+    const sharp = await loadSharp();
     await sharp(pixels, { raw: { width, height, channels: 3 } })
       .composite([{ input: overlay, top: 0, left: 0 }])
       .png({ compressionLevel: 9 })
