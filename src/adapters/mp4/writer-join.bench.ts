@@ -1,6 +1,6 @@
 /**
  * A join of real chunks: writeMp4 against `ffmpeg -f concat -c copy -movflags +faststart` and
- * `cat`, cold and warm page cache, in one run:
+ * `cat`, cold and warm page cache, in one run (BENCH_VARIANTS: KiB x blocks, comma-separated):
  *   node --import tsx src/adapters/mp4/writer-join.bench.ts <out-dir> <runs> <chunk.mp4>...
  */
 import { spawnSync } from 'node:child_process';
@@ -27,10 +27,10 @@ const variants: [string, () => unknown][] = [
   ['cat', shell(`cat ${chunks.map((c) => `'${c}'`).join(' ')} > '${out}'`)],
   ['ffmpeg 5.1 concat -c copy +faststart', ffmpegConcat('/usr/bin/ffmpeg')],
   ['ffmpeg 4.1 (embedded) concat -c copy +faststart', ffmpegConcat(ffmpegPath())],
-  ...(process.env.BENCH_VARIANTS ?? '1x8,2x8,8x4').split(',').map((v): [string, () => unknown] => {
-    const [mib, blocks] = v.split('x').map(Number);
-    const options: WriteMp4Options = { blockBytes: mib * 2 ** 20, blocks };
-    return [`writeMp4 ${mib} MiB x${blocks}`, () => writeMp4(job, options)];
+  ...(process.env.BENCH_VARIANTS ?? '256x16,1024x8').split(',').map((v): [string, () => unknown] => {
+    const [kib, blocks] = v.split('x').map(Number);
+    const options: WriteMp4Options = { blockBytes: kib * 1024, blocks };
+    return [`writeMp4 ${kib} KiB x${blocks}`, () => writeMp4(job, options)];
   }),
 ];
 
