@@ -10,7 +10,8 @@ function newestSourceMs() {
   let newest = 0;
   for (const dir of ['src', 'pipelines']) {
     for (const entry of readdirSync(new URL(`${dir}/`, root), { recursive: true, withFileTypes: true })) {
-      if (entry.isFile() && entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(`${entry.parentPath ?? entry.path}/${entry.name}`).mtimeMs);
+      // tests and benches beside the sources are not in the bundle: editing one must not cost every run the loader
+      if (entry.isFile() && entry.name.endsWith('.ts') && !/\.(test|bench)\.ts$/.test(entry.name)) newest = Math.max(newest, statSync(`${entry.parentPath ?? entry.path}/${entry.name}`).mtimeMs);
     }
   }
   return newest;
