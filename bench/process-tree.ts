@@ -32,14 +32,16 @@ export interface TreeRun {
   samples: number;
   /** user+sys CPU seconds of the whole tree (reaped children's times, from /proc/self/stat). */
   cpuSec: number;
+  /** Its system part: the kernel's copies into and out of the page cache, page faults. */
+  systemSec: number;
 }
 
-/** cutime + cstime of this process: CPU of all reaped descendants, in clock ticks (100/s). */
-function reapedChildrenTicks(): number {
+/** cutime and cstime of this process: user and system CPU of all reaped descendants, in clock ticks (100/s). */
+function reapedChildrenTicks(): { user: number; system: number } {
   const stat = readFileSync('/proc/self/stat', 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 (state); cutime and cstime are fields 16 and 17
-  return Number(fields[13]) + Number(fields[14]);
+  return { user: Number(fields[13]), system: Number(fields[14]) };
 }
 
 const SAMPLE_EVERY_MS = 50;
@@ -156,7 +158,7 @@ export function runSampled(command: string, args: string[], options: { env?: Nod
         childPeakKb: children.reduce((m, c) => Math.max(m, c.peakRssKb), 0),
         children,
         samples,
-        cpuSec: (reapedChildrenTicks() - ticksBefore) / 100,
+        ...((after) => ({ cpuSec: (after.user + after.system - ticksBefore.user - ticksBefore.system) / 100, systemSec: (after.system - ticksBefore.system) / 100 }))(reapedChildrenTicks()),
       });
     });
   });

@@ -91,7 +91,7 @@ async function benchOne(recording: BenchRecording): Promise<RecordingResult> {
     for (const method of ['acsrec', 'concat', 'cat'] as Method[]) {
       const m = await measure(method, recording, outRoot);
       runs[method].push(m);
-      log(`${recording.name} round ${round}/${ROUNDS} ${method.padEnd(6)} ${sec(m.run.wallMs).padStart(9)}  cpu ${m.run.cpuSec.toFixed(2)} s  peak tree RSS ${mb(m.run.treePeakKb)}`);
+      log(`${recording.name} round ${round}/${ROUNDS} ${method.padEnd(6)} ${sec(m.run.wallMs).padStart(9)}  cpu ${m.run.cpuSec.toFixed(2)} s (sys ${m.run.systemSec.toFixed(2)})  peak tree RSS ${mb(m.run.treePeakKb)}`);
     }
   }
   return { recording, runs };
@@ -131,12 +131,13 @@ function report(results: RecordingResult[], machineBefore: string): string {
     ]),
   );
   lines.push('');
-  lines.push('CPU time (user+sys of the whole process tree, median): less sensitive than wall time to other load on the machine');
+  lines.push('CPU time (user+sys of the whole process tree, median; sys in brackets): less sensitive than wall time to other load on the machine');
   const cpu = (r: RecordingResult, m: Method) => median(r.runs[m].map((x) => x.run.cpuSec));
+  const system = (r: RecordingResult, m: Method) => median(r.runs[m].map((x) => x.run.systemSec));
   lines.push(
     table([
       ['recording', 'acsrec', 'ffmpeg concat', 'cat', 'acsrec/concat'],
-      ...results.map((r) => [r.recording.name, `${cpu(r, 'acsrec').toFixed(2)} s`, `${cpu(r, 'concat').toFixed(2)} s`, `${cpu(r, 'cat').toFixed(2)} s`, `${(cpu(r, 'acsrec') / cpu(r, 'concat')).toFixed(2)}x`]),
+      ...results.map((r) => [r.recording.name, ...(['acsrec', 'concat', 'cat'] as Method[]).map((m) => `${cpu(r, m).toFixed(2)} s (sys ${system(r, m).toFixed(2)})`), `${(cpu(r, 'acsrec') / cpu(r, 'concat')).toFixed(2)}x`]),
     ]),
   );
   lines.push('');

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { AbortedError, InvalidInputError } from '../../errors.ts';
 import type { Mp4WriteJob, Mp4WriteResult } from '../../types/mp4.ts';
 import { copyPieces, type PieceCopyJob, type PieceCopyOptions } from '../fs/piece-copy.ts';
@@ -6,17 +6,19 @@ import { layoutMp4 } from './layout.ts';
 
 export type WriteMp4Options = PieceCopyOptions;
 
-/** Checks every file piece against its source's size before a byte is written. */
-async function sourceSizes(job: Mp4WriteJob): Promise<number[]> {
-  const sizes = await Promise.all(
-    job.sources.map(async (file) => {
-      try {
-        return (await stat(file)).size;
-      } catch (error) {
-        throw new InvalidInputError(`cannot read the source: ${(error as Error).message}`, { file, cause: error });
-      }
-    }),
-  );
+/**
+ * Checks every file piece against its source's size before a byte is written. Synchronous on
+ * purpose: a stat takes microseconds, and queued behind the thumbnails' reads in libuv's pool
+ * it held back the copy by 50-90 ms.
+ */
+function sourceSizes(job: Mp4WriteJob): number[] {
+  const sizes = job.sources.map((file) => {
+    try {
+      return statSync(file).size;
+    } catch (error) {
+      throw new InvalidInputError(`cannot read the source: ${(error as Error).message}`, { file, cause: error });
+    }
+  });
   job.pieces.forEach((piece, i) => {
     if (piece.kind === 'file' && piece.end > sizes[piece.source]) {
       const file = job.sources[piece.source];
@@ -33,7 +35,7 @@ async function sourceSizes(job: Mp4WriteJob): Promise<number[]> {
  */
 export async function planMp4Copy(job: Mp4WriteJob): Promise<PieceCopyJob> {
   const layout = layoutMp4(job);
-  const sizes = await sourceSizes(job);
+  const sizes = sourceSizes(job);
   const unvisited = job.sources.map((_, i) => i).filter((i) => !layout.sourceOrder.includes(i));
   return {
     outFile: job.outFile,
