@@ -1,0 +1,40 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const repo = new URL('..', import.meta.url).pathname;
+const root = mkdtempSync(join(tmpdir(), 'bin-bundle-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A copy of bin/acsrec.js in a tree of its own: a bundle that says so, sources that say so, and tsx. */
+function tree(name: string, newer: string): string {
+  const dir = join(root, name);
+  for (const sub of ['bin', 'dist', 'src/cli', 'pipelines', 'node_modules']) mkdirSync(join(dir, sub), { recursive: true });
+  copyFileSync(join(repo, 'bin/acsrec.js'), join(dir, 'bin/acsrec.js'));
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  symlinkSync(join(repo, 'node_modules/tsx'), join(dir, 'node_modules/tsx'));
+  writeFileSync(join(dir, 'dist/acsrec.mjs'), "console.log('ran the bundle');\n");
+  writeFileSync(join(dir, 'src/cli/main.ts'), "const from: string = 'the sources';\nconsole.log(`ran ${from}`);\n");
+  const old = new Date(Date.now() - 60_000);
+  utimesSync(join(dir, 'src/cli/main.ts'), old, old);
+  writeFileSync(join(dir, newer), '// edited after the build\n');
+  const older = new Date(Date.now() - 30_000);
+  utimesSync(join(dir, 'dist/acsrec.mjs'), older, older);
+  return dir;
+}
+
+const run = (dir: string) => spawnSync(process.execPath, [join(dir, 'bin/acsrec.js')], { encoding: 'utf8' }).stdout.trim();
+
+describe('bin/acsrec.js', () => {
+  it('runs the bundle when only a test or a bench is newer than it', () => {
+    expect(run(tree('test-edited', 'src/cli/main.test.ts'))).toBe('ran the bundle');
+    expect(run(tree('bench-edited', 'src/cli/writer.bench.ts'))).toBe('ran the bundle');
+  });
+
+  it('runs the sources through tsx when a source file is newer than the bundle', () => {
+    expect(run(tree('source-edited', 'src/cli/other.ts'))).toBe('ran the sources');
+    expect(run(tree('pipeline-edited', 'pipelines/p.ts'))).toBe('ran the sources');
+  });
+});
