@@ -4,7 +4,7 @@ import { keyframeThumbnailArgs } from '../adapters/ffmpeg/args.ts';
 import { runFfmpeg } from '../adapters/ffmpeg/runner.ts';
 import { SpriteSheet } from '../adapters/images/sprite-sheet.ts';
 import { spriteLayout, writeThumbnailJpeg } from '../adapters/images/thumbnail-images.ts';
-import { readKeyframesAnnexB, syncSampleAt } from '../adapters/mp4/keyframes.ts';
+import { appendKeyframesAnnexB, syncSampleAt } from '../adapters/mp4/keyframes.ts';
 import type { VideoTrackProbe } from '../types/probe.ts';
 import { FfmpegError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -55,16 +55,16 @@ export function pickKeyframes(sources: ThumbnailSource[], intervalSec: number, d
  */
 export async function makeThumbnails(sources: ThumbnailSource[], context: ThumbnailContext): Promise<Thumbnail[]> {
   const picks = pickKeyframes(sources, context.intervalSec, context.durationSec);
-  // written source by source, so only one source's keyframes are in memory at a time
+  // keyframe by keyframe through one buffer, so memory does not grow with their number
   const keyframesFile = join(context.workDir, 'keyframes.h264');
   const keyframes = await open(keyframesFile, 'w');
   try {
+    const scratch = { bytes: Buffer.alloc(0) };
+    let end = 0;
     for (const [s, source] of sources.entries()) {
       const mine = picks.filter((p) => p.source === s);
       if (mine.length === 0) continue;
-      for (const unit of await readKeyframesAnnexB(source.file, mine.map((p) => p.sample), source.video.nalLengthSize, source.video.parameterSets)) {
-        for (let at = 0; at < unit.length; ) at += (await keyframes.write(unit, at)).bytesWritten;
-      }
+      end = await appendKeyframesAnnexB(source.file, mine.map((p) => p.sample), source.video.nalLengthSize, source.video.parameterSets, keyframes, end, scratch);
     }
   } finally {
     await keyframes.close();

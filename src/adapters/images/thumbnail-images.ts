@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { loadSharp } from './sharp.ts';
 
 export interface SpriteLayout {
@@ -18,5 +17,6 @@ export function spriteLayout(count: number, width: number, height: number, maxCo
 /** Writes one raw RGB frame as a JPEG. */
 export async function writeThumbnailJpeg(frame: Buffer, width: number, height: number, file: string, quality = 80): Promise<void> {
   const sharp = await loadSharp();
-  await writeFile(file, await sharp(frame, { raw: { width, height, channels: 3 } }).jpeg({ quality }).toBuffer());
+  // libvips writes the file: no JPEG buffer per thumbnail for the garbage collector
+  await sharp(frame, { raw: { width, height, channels: 3 } }).jpeg({ quality }).toFile(file);
 }

@@ -1,10 +1,10 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { SyncSample } from '../../types/probe.ts';
 
 const START_CODE = Buffer.from([0, 0, 0, 1]);
 
-/** Converts one AVCC sample (length-prefixed NAL units) to Annex B, parameter sets first. */
-export function avccSampleToAnnexB(sample: Buffer, nalLengthSize: number, parameterSets: Buffer[]): Buffer {
+/** One AVCC sample (length-prefixed NAL units) as Annex B pieces, parameter sets first: views, no copies. */
+export function annexBParts(sample: Buffer, nalLengthSize: number, parameterSets: Buffer[]): Buffer[] {
   const parts: Buffer[] = parameterSets.flatMap((set) => [START_CODE, set]);
   let offset = 0;
   while (offset + nalLengthSize <= sample.length) {
@@ -14,7 +14,12 @@ export function avccSampleToAnnexB(sample: Buffer, nalLengthSize: number, parame
     parts.push(START_CODE, sample.subarray(offset, offset + length));
     offset += length;
   }
-  return Buffer.concat(parts);
+  return parts;
+}
+
+/** Converts one AVCC sample to Annex B, parameter sets first. */
+export function avccSampleToAnnexB(sample: Buffer, nalLengthSize: number, parameterSets: Buffer[]): Buffer {
+  return Buffer.concat(annexBParts(sample, nalLengthSize, parameterSets));
 }
 
 /** The sync sample shown at a time: the last one at or before it (the first one before any). */
@@ -29,18 +34,40 @@ export function syncSampleAt(samples: SyncSample[], timeSec: number): SyncSample
   return samples[lo];
 }
 
-/** Reads the named sync samples of one file as a decodable Annex B stream, one access unit each. */
-export async function readKeyframesAnnexB(file: string, samples: SyncSample[], nalLengthSize: number, parameterSets: Buffer[]): Promise<Buffer[]> {
+/**
+ * Appends the named sync samples of one file to `out` at `position` as a decodable Annex B stream,
+ * one access unit each; returns where the stream now ends. Each sample is read into one reused
+ * buffer: a fresh buffer and a copy per keyframe were megabytes of garbage for a long recording.
+ */
+export async function appendKeyframesAnnexB(
+  file: string,
+  samples: SyncSample[],
+  nalLengthSize: number,
+  parameterSets: Buffer[],
+  out: FileHandle,
+  position: number,
+  scratch: { bytes: Buffer } = { bytes: Buffer.alloc(0) },
+): Promise<number> {
   const handle = await open(file, 'r');
+  let at = position;
   try {
-    const units: Buffer[] = [];
     for (const sample of samples) {
-      const bytes = Buffer.alloc(sample.size);
+      if (scratch.bytes.length < sample.size) scratch.bytes = Buffer.allocUnsafe(Math.max(sample.size, scratch.bytes.length * 2));
+      const bytes = scratch.bytes.subarray(0, sample.size);
       const { bytesRead } = await handle.read(bytes, 0, sample.size, sample.offset);
       if (bytesRead !== sample.size) throw new RangeError(`${file}: keyframe at byte ${sample.offset} is cut short`);
-      units.push(avccSampleToAnnexB(bytes, nalLengthSize, parameterSets));
+      const parts = annexBParts(bytes, nalLengthSize, parameterSets);
+      const length = parts.reduce((sum, part) => sum + part.length, 0);
+      let written = (await out.writev(parts, at)).bytesWritten;
+      // a short write to a regular file is rare: the rest goes in one piece
+      if (written < length) {
+        const rest = Buffer.concat(parts).subarray(written);
+        for (let done = 0; done < rest.length; ) done += (await out.write(rest, done, rest.length - done, at + written + done)).bytesWritten;
+        written = length;
+      }
+      at += written;
     }
-    return units;
+    return at;
   } finally {
     await handle.close();
   }
