@@ -1,6 +1,9 @@
 import type { SampleTable } from '../../types/mp4.ts';
 import { findChild, fullBox, MalformedBoxError, need, type BoxSpan } from './boxes.ts';
 
+/** DataView's getters, not Buffer's readUInt32BE: a four-hour recording's chunks hold 500k table entries. */
+const viewOf = (buf: Buffer) => new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+
 export function emptySampleTable(count = 0): SampleTable {
   return {
     count,
@@ -71,7 +74,8 @@ function readSizes(buf: Buffer, box: BoxSpan | undefined): Uint32Array {
     const constant = buf.readUInt32BE(fields);
     if (constant) return sizes.fill(constant);
     need(box, fields + 8, count * 4);
-    for (let i = 0; i < count; i++) sizes[i] = buf.readUInt32BE(fields + 8 + i * 4);
+    const view = viewOf(buf);
+    for (let i = 0; i < count; i++) sizes[i] = view.getUint32(fields + 8 + i * 4);
     return sizes;
   }
   const fieldSize = buf[fields + 3];
@@ -92,7 +96,8 @@ function readChunkOffsets(buf: Buffer, box: BoxSpan | undefined): Float64Array {
   const wide = box.type === 'co64';
   need(box, fields + 4, count * (wide ? 8 : 4));
   const offsets = new Float64Array(count);
-  for (let i = 0; i < count; i++) offsets[i] = wide ? Number(buf.readBigUInt64BE(fields + 4 + i * 8)) : buf.readUInt32BE(fields + 4 + i * 4);
+  const view = viewOf(buf);
+  for (let i = 0; i < count; i++) offsets[i] = wide ? view.getUint32(fields + 4 + i * 8) * 2 ** 32 + view.getUint32(fields + 8 + i * 8) : view.getUint32(fields + 4 + i * 4);
   return offsets;
 }
 
@@ -104,9 +109,10 @@ function readDurations(buf: Buffer, box: BoxSpan | undefined, table: SampleTable
   let sample = 0;
   let dts = 0;
   let delta = 0;
+  const view = viewOf(buf);
   for (let run = 0; run < runs && sample < table.count; run++) {
-    const n = buf.readUInt32BE(fields + 4 + run * 8);
-    delta = buf.readUInt32BE(fields + 8 + run * 8);
+    const n = view.getUint32(fields + 4 + run * 8);
+    delta = view.getUint32(fields + 8 + run * 8);
     for (let k = 0; k < n && sample < table.count; k++, sample++) {
       table.dts[sample] = dts;
       table.durations[sample] = delta;
@@ -126,9 +132,10 @@ function readCompositionOffsets(buf: Buffer, box: BoxSpan, table: SampleTable): 
   const runs = buf.readUInt32BE(fields);
   need(box, fields + 4, runs * 8);
   let sample = 0;
+  const view = viewOf(buf);
   for (let run = 0; run < runs && sample < table.count; run++) {
-    const n = buf.readUInt32BE(fields + 4 + run * 8);
-    const offset = buf.readInt32BE(fields + 8 + run * 8);
+    const n = view.getUint32(fields + 4 + run * 8);
+    const offset = view.getInt32(fields + 8 + run * 8);
     const end = Math.min(table.count, sample + n);
     table.compositionOffsets.fill(offset, sample, end);
     sample = end;
