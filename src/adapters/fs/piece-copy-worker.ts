@@ -5,7 +5,8 @@
  * pieces name. Synchronous calls are the point: each thread keeps its block hot in its core's
  * cache between the read (or hash) and the hash (or write), and no event loop sits in between.
  *
- * ctl: [0] blocks produced, [1] blocks consumed, [2] stop (1 aborted, 2 failed).
+ * ctl: [0] blocks produced, [1] blocks consumed, [2] stop (1 aborted, 2 failed), [3] and [4]: the
+ * produced and consumed counts at which the waiting side wants to be woken.
  * meta per slot: source index, position, length (0 = the source's end, -1 = the end of all).
  */
 export const PIECE_COPY_WORKER_SOURCE = `
@@ -16,20 +17,24 @@ const { role, ring, ctlBuffer, metaBuffer, blockBytes, slots } = workerData;
 const ctl = new Int32Array(ctlBuffer);
 const meta = new Float64Array(metaBuffer);
 const blocks = Buffer.from(ring);
-const PRODUCED = 0, CONSUMED = 1, STOP = 2;
+const PRODUCED = 0, CONSUMED = 1, STOP = 2, WAKE_AT = 3;
+// the reader waits for half the ring, not one slot: one wake-up per eight blocks, not per block
+const REFILL = Math.max(1, slots >> 1);
 
-function waitFor(index, ready) {
+// waits until ctl[index] reaches atLeast; the other side wakes it only then (ctl[WAKE_AT + index])
+function waitFor(index, atLeast) {
+  Atomics.store(ctl, WAKE_AT + index, atLeast);
   for (;;) {
     if (Atomics.load(ctl, STOP) !== 0) return false;
     const value = Atomics.load(ctl, index);
-    if (ready(value)) return true;
+    if (value >= atLeast) return true;
     Atomics.wait(ctl, index, value, 200);
   }
 }
 
 function advance(index, value) {
   Atomics.store(ctl, index, value);
-  Atomics.notify(ctl, index);
+  if (value >= Atomics.load(ctl, WAKE_AT + index)) Atomics.notify(ctl, index);
 }
 
 function read() {
@@ -41,6 +46,8 @@ function read() {
     meta[slot * 3 + 2] = length;
     advance(PRODUCED, ++k);
   };
+  // a free slot, waiting for half the ring when it is full; false once the copy is stopped
+  const room = () => Atomics.load(ctl, STOP) === 0 && (k - Atomics.load(ctl, CONSUMED) < slots || waitFor(CONSUMED, k - slots + REFILL));
   for (const { index, file, size } of workerData.sources) {
     let fd;
     try {
@@ -51,7 +58,7 @@ function read() {
     const hash = createHash('sha256');
     try {
       for (let position = 0; position < size; ) {
-        if (!waitFor(CONSUMED, (consumed) => k - consumed < slots)) return;
+        if (!room()) return;
         const at = (k % slots) * blockBytes;
         const want = Math.min(blockBytes, size - position);
         let got = 0;
@@ -61,14 +68,14 @@ function read() {
         publish(index, position, got);
         position += got;
       }
-      if (!waitFor(CONSUMED, (consumed) => k - consumed < slots)) return;
+      if (!room()) return;
       publish(index, size, 0);
     } finally {
       fs.closeSync(fd);
     }
     parentPort.postMessage({ type: 'source', index, sha256: hash.digest('hex') });
   }
-  if (!waitFor(CONSUMED, (consumed) => k - consumed < slots)) return;
+  if (!room()) return;
   publish(-1, 0, -1);
   return { type: 'done' };
 }
@@ -134,7 +141,7 @@ function write() {
     emit([head]);
     take(-1, 0, 0, null);
     for (let k = 0; ; k++) {
-      if (!waitFor(PRODUCED, (produced) => produced > k)) return;
+      if (!waitFor(PRODUCED, k + 1)) return;
       const slot = k % slots;
       const source = meta[slot * 3], position = meta[slot * 3 + 1], length = meta[slot * 3 + 2];
       if (length < 0) break;
@@ -152,7 +159,7 @@ function write() {
 try {
   parentPort.postMessage((role === 'read' ? read() : write()) ?? { type: 'stopped' });
 } catch (error) {
-  advance(STOP, 2);
+  Atomics.store(ctl, STOP, 2);
   Atomics.notify(ctl, PRODUCED);
   Atomics.notify(ctl, CONSUMED);
   parentPort.postMessage({ type: 'error', message: String((error && error.message) || error), file: error && error.file, invalidInput: !!(error && error.invalidInput) });

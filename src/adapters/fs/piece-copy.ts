@@ -80,7 +80,7 @@ export async function copyPieces(job: PieceCopyJob, options: PieceCopyOptions = 
   if (signal?.aborted) throw aborted();
 
   const ring = new SharedArrayBuffer(blockBytes * slots);
-  const ctlBuffer = new SharedArrayBuffer(3 * 4);
+  const ctlBuffer = new SharedArrayBuffer(5 * 4);
   const metaBuffer = new SharedArrayBuffer(slots * 3 * 8);
   const ctl = new Int32Array(ctlBuffer);
   const shared = { ring, ctlBuffer, metaBuffer, blockBytes, slots };
