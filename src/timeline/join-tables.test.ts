@@ -41,7 +41,7 @@ function track(kind: 'video' | 'audio', spec: TrackSpec, firstByte: number): Mp4
     samples: {
       count,
       dts,
-      durations: Float64Array.from(spec.sampleDurations),
+      durations: Uint32Array.from(spec.sampleDurations),
       compositionOffsets: Int32Array.from(spec.compositionOffsets ?? new Array(count).fill(0)),
       offsets,
       sizes: new Uint32Array(count).fill(100),

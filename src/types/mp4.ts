@@ -18,7 +18,7 @@ export interface SampleTable {
   count: number;
   /** Decode time of each sample. */
   dts: Float64Array;
-  durations: Float64Array;
+  durations: Uint32Array;
   /** Composition time minus decode time (negative with ctts v1). */
   compositionOffsets: Int32Array;
   /** Absolute byte offset of each sample in its file. */

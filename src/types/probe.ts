@@ -49,9 +49,6 @@ export interface AudioTrackProbe {
   /** Where the first presented sample sounds, seconds (after an empty edit: the track starts late). */
   startSec: number;
   durationSec: number;
-  /** Where each AAC frame is in the file, to copy frames without a demuxer (the model's arrays). */
-  packetOffsets: Float64Array;
-  packetSizes: Uint32Array;
 }
 
 export interface Mp4Probe {

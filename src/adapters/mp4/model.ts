@@ -139,7 +139,7 @@ function measureFrames(descriptions: SampleDescription[], samples: SampleTable, 
 }
 
 /** The most common value of `values` among the samples of description `index` (0 when none). */
-export function mostCommon(values: Float64Array, descriptionIndex: Uint16Array | null, index: number): number {
+export function mostCommon(values: ArrayLike<number>, descriptionIndex: Uint16Array | null, index: number): number {
   const counts = new Map<number, number>();
   for (let i = 0; i < values.length; i++) {
     if (descriptionIndex && descriptionIndex[i] !== index) continue;

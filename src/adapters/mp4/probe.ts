@@ -37,7 +37,7 @@ function requireSamples(track: Mp4Track, file: string): void {
  * that a 1000-Hz timescale (62, 63, 62, ... at 16 fps) still gives 16. Timestamps are rounded to a
  * tick, so a rate within that rounding of an integer or NTSC (N*1000/1001) rate is that rate.
  */
-export function frameRateOf(durations: Float64Array, timescale: number): number {
+export function frameRateOf(durations: Uint32Array, timescale: number): number {
   const measured = durations.length > 1 ? durations.subarray(0, -1) : durations;
   const usual = mostCommon(measured, null, 0);
   let sum = 0;
@@ -109,7 +109,5 @@ function summariseAudio(track: Mp4Track, file: string): AudioTrackProbe {
     presentedSamples: presentation.spans.reduce((sum, s) => sum + toSamples(s.mediaEnd - s.mediaStart), 0),
     startSec: presentation.startSec,
     durationSec: presentation.durationSec,
-    packetOffsets: samples.offsets,
-    packetSizes: samples.sizes,
   };
 }

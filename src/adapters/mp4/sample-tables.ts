@@ -8,7 +8,7 @@ export function emptySampleTable(count = 0): SampleTable {
   return {
     count,
     dts: new Float64Array(count),
-    durations: new Float64Array(count),
+    durations: new Uint32Array(count),
     compositionOffsets: new Int32Array(count),
     offsets: new Float64Array(count),
     sizes: new Uint32Array(count),
