@@ -65,6 +65,18 @@ describe('SpriteSheet', () => {
     expect(pixel(3, 2 * h + 2)).toEqual([0, 0, 0]);
   });
 
+  it('keeps every tile when tiles are written without waiting for each other, across rows', async () => {
+    const [w, h, columns, rows] = [16, 8, 3, 4];
+    const sheet = await SpriteSheet.create(join(dir, 'concurrent.v'), columns * w, rows * h);
+    const colourOf = (i: number): [number, number, number] => [20 + 19 * i, 240 - 17 * i, (90 * i) % 256];
+    // the thumbnail stage hands over a few frames at a time: the writes overlap
+    await Promise.all(Array.from({ length: columns * rows }, (_, i) => sheet.writeTile(solid(w, h, colourOf(i)), w, h, (i % columns) * w, Math.floor(i / columns) * h)));
+    await sheet.writeJpeg(join(dir, 'concurrent.jpg'), 100);
+    const { data, info } = await sharp(join(dir, 'concurrent.v')).raw().toBuffer({ resolveWithObject: true });
+    const pixel = (x: number, y: number) => [...data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3)];
+    for (let i = 0; i < columns * rows; i++) expect(pixel((i % columns) * w + 3, Math.floor(i / columns) * h + 2), `tile ${i}`).toEqual(colourOf(i));
+  });
+
   it('encodes a sheet of 240 thumbnails in far less memory than the sheet holds', async () => {
     const [w, h, columns, rows] = [320, 180, 10, 24];
     const sheet = await SpriteSheet.create(join(dir, 'big.v'), columns * w, rows * h);

@@ -31,6 +31,8 @@ export function vipsRgbHeader(width: number, height: number): Buffer {
 export class SpriteSheet {
   private strip: { y: number; height: number; bytes: Buffer } | null = null;
   private spare: Buffer | null = null;
+  /** The tile writes in the order they were asked for. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly handle: FileHandle,
@@ -52,8 +54,17 @@ export class SpriteSheet {
     return new SpriteSheet(handle, file, width, height);
   }
 
-  /** Copies one raw RGB frame of `tileWidth` x `tileHeight` to the tile whose top-left corner is (x, y). */
-  async writeTile(frame: Buffer, tileWidth: number, tileHeight: number, x: number, y: number): Promise<void> {
+  /**
+   * Copies one raw RGB frame of `tileWidth` x `tileHeight` to the tile whose top-left corner is (x, y).
+   * Calls may overlap: they run one after another, as the strip they share moves between rows.
+   */
+  writeTile(frame: Buffer, tileWidth: number, tileHeight: number, x: number, y: number): Promise<void> {
+    const written = this.queue.then(() => this.placeTile(frame, tileWidth, tileHeight, x, y));
+    this.queue = written.catch(() => undefined);
+    return written;
+  }
+
+  private async placeTile(frame: Buffer, tileWidth: number, tileHeight: number, x: number, y: number): Promise<void> {
     if (x + tileWidth > this.width || y + tileHeight > this.height) throw new RangeError(`tile at ${x},${y} leaves the ${this.width}x${this.height} sheet`);
     if (frame.length < tileWidth * tileHeight * 3) throw new RangeError(`tile of ${tileWidth}x${tileHeight} needs ${tileWidth * tileHeight * 3} bytes, got ${frame.length}`);
     let strip = this.strip;
@@ -87,6 +98,7 @@ export class SpriteSheet {
    * with the standard tables it writes strip by strip. The pixels decode the same.
    */
   async writeJpeg(outFile: string, quality = 80): Promise<void> {
+    await this.queue;
     await this.flush();
     await this.handle.close();
     const sharp = await loadSharp();
@@ -94,6 +106,7 @@ export class SpriteSheet {
   }
 
   async close(): Promise<void> {
+    await this.queue;
     this.strip = null;
     this.spare = null;
     await this.handle.close().catch(() => undefined);
