@@ -94,12 +94,12 @@ export async function makeThumbnails(sources: ThumbnailSource[], context: Thumbn
   });
   const frames = await open(framesFile, 'r');
   const sheet = await SpriteSheet.create(join(context.workDir, 'sprite.v'), layout.columns * width, layout.rows * height);
+  // each frame becomes its JPEG and its tile of the sheet, a few at a time, so memory does not
+  // grow with the number of thumbnails
+  const buffers = Array.from({ length: Math.min(FRAMES_IN_FLIGHT, picks.length) }, () => ({ frame: Buffer.allocUnsafeSlow(frameBytes), done: Promise.resolve() }));
   try {
     const decoded = (await frames.stat()).size / frameBytes;
     if (decoded !== picks.length) throw new FfmpegError(`decode thumbnails: expected ${picks.length} frames, ffmpeg returned ${decoded}`, 0, '');
-    // each frame becomes its JPEG and its tile of the sheet, a few at a time, so memory does not
-    // grow with the number of thumbnails
-    const buffers = Array.from({ length: Math.min(FRAMES_IN_FLIGHT, picks.length) }, () => ({ frame: Buffer.allocUnsafeSlow(frameBytes), done: Promise.resolve() }));
     for (const [index, name] of names.entries()) {
       const slot = buffers[index % buffers.length];
       await slot.done;
@@ -107,10 +107,14 @@ export async function makeThumbnails(sources: ThumbnailSource[], context: Thumbn
       const { bytesRead } = await frames.read(slot.frame, 0, frameBytes, index * frameBytes);
       if (bytesRead !== frameBytes) throw new FfmpegError(`decode thumbnails: frame ${index + 1} is ${bytesRead} of ${frameBytes} bytes`, 0, '');
       slot.done = Promise.all([writeThumbnailJpeg(slot.frame, width, height, join(dir, name)), sheet.writeTile(slot.frame, width, height, layout.tiles[index].x, layout.tiles[index].y)]).then(() => {});
+      // awaited when the slot comes round again; until then a failure must not count as unhandled
+      slot.done.catch(() => undefined);
     }
     await Promise.all(buffers.map((b) => b.done));
     await sheet.writeJpeg(join(dir, SPRITE_FILE));
   } finally {
+    // no write still in flight when the files close
+    await Promise.allSettled(buffers.map((b) => b.done));
     await Promise.allSettled([sheet.close(), frames.close()]);
   }
   const cues = picks.map((p, i) => ({
