@@ -136,7 +136,7 @@ async function runStreamCopy(sources: JoinSource[], placement: Placement, contex
   const audio = sources[0].audio.descriptions[0];
   const silentFrame = needsSilence && audio.kind === 'audio' ? await encodedSilence(audio.sampleRate, audio.channels, context) : null;
   // only the plan is kept: the join tables it was laid out from are garbage before the copy starts
-  const plan = await planMp4Copy(buildJoinJob(sources, placement, { outFile: context.outFile, silentFrame }));
+  const plan = planMp4Copy(buildJoinJob(sources, placement, { outFile: context.outFile, silentFrame }));
   context.logger.debug('writing the joined mp4', { pieces: plan.pieces.length, sizeBytes: plan.totalSize });
   const result = await copyMp4(plan, { signal: context.signal, onProgress: (written, totalBytes) => context.onProgress?.(written / totalBytes) });
   context.logger.debug('joined mp4 written', { sizeBytes: result.sizeBytes });

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { AbortedError, InvalidInputError } from '../../errors.ts';
+import { InvalidInputError } from '../../errors.ts';
 import type { Mp4WriteJob, Mp4WriteResult } from '../../types/mp4.ts';
 import { copyPieces, type PieceCopyJob, type PieceCopyOptions } from '../fs/piece-copy.ts';
 import { layoutMp4 } from './layout.ts';
@@ -33,7 +33,7 @@ function sourceSizes(job: Mp4WriteJob): number[] {
  * sample tables are in the head now, so a caller that keeps only the plan lets them go before the
  * copy (8 MB for four hours).
  */
-export async function planMp4Copy(job: Mp4WriteJob): Promise<PieceCopyJob> {
+export function planMp4Copy(job: Mp4WriteJob): PieceCopyJob {
   const layout = layoutMp4(job);
   const sizes = sourceSizes(job);
   const unvisited = job.sources.map((_, i) => i).filter((i) => !layout.sourceOrder.includes(i));
@@ -51,7 +51,6 @@ export async function planMp4Copy(job: Mp4WriteJob): Promise<PieceCopyJob> {
  * is read once, whole, hashed as it passes; the output is hashed as it is written (`copyPieces`).
  */
 export async function copyMp4(plan: PieceCopyJob, options: WriteMp4Options = {}): Promise<Mp4WriteResult> {
-  if (options.signal?.aborted) throw new AbortedError(`writing ${plan.outFile}: aborted`, { file: plan.outFile, cause: options.signal.reason });
   const result = await copyPieces(plan, options);
   if (result.written !== plan.totalSize) throw new Error(`writing ${plan.outFile}: wrote ${result.written} bytes of ${plan.totalSize}`);
   const sources = [...plan.sources].sort((a, b) => a.index - b.index);
@@ -60,5 +59,5 @@ export async function copyMp4(plan: PieceCopyJob, options: WriteMp4Options = {})
 
 /** `planMp4Copy` and `copyMp4` in one. */
 export async function writeMp4(job: Mp4WriteJob, options: WriteMp4Options = {}): Promise<Mp4WriteResult> {
-  return copyMp4(await planMp4Copy(job), options);
+  return copyMp4(planMp4Copy(job), options);
 }
