@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -36,5 +36,32 @@ describe('bin/acsrec.js', () => {
   it('runs the sources through tsx when a source file is newer than the bundle', () => {
     expect(run(tree('source-edited', 'src/cli/other.ts'))).toBe('ran the sources');
     expect(run(tree('pipeline-edited', 'pipelines/p.ts'))).toBe('ran the sources');
+  });
+});
+
+describe('scripts/build.mjs', () => {
+  it('inlines zod (its hundred modules cost start-up time) and leaves every other package in node_modules', () => {
+    // inside the repository, so that the external packages resolve from its node_modules
+    mkdirSync(join(repo, '.cache'), { recursive: true });
+    const outDir = mkdtempSync(join(repo, '.cache', 'bundle-'));
+    try {
+      const build = spawnSync(process.execPath, [join(repo, 'scripts/build.mjs')], { encoding: 'utf8', env: { ...process.env, ACSREC_BUILD_OUTDIR: outDir } });
+      expect(build.status, build.stderr).toBe(0);
+      const code = readdirSync(outDir, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.mjs'))
+        .map((f) => readFileSync(join(outDir, f), 'utf8'))
+        .join('\n');
+      const imported = new Set([...code.matchAll(/(?:from|import\()\s*"([^"./][^"]*)"/g)].map((m) => m[1]));
+      expect([...imported].filter((name) => /^zod(\/|$)/.test(name))).toEqual([]);
+      expect(imported).toContain('mp4box');
+      expect(imported).toContain('sharp');
+      // the inlined zod still parses: a recording's metadata is read and the job runs to the end
+      const out = join(outDir, 'out');
+      const job = spawnSync(process.execPath, [join(outDir, 'acsrec.mjs'), 'process', join(repo, 'fixtures/three-chunks-with-pause'), '--out', out, '--json'], { encoding: 'utf8' });
+      expect(job.status, job.stderr).toBe(0);
+      expect(JSON.parse(job.stdout).chunks).toHaveLength(3);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
   });
 });
