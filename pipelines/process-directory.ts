@@ -60,11 +60,11 @@ export async function processDirectory(input: DirectoryInput, options: ProcessOp
       signal,
     };
     const chunkSources: ThumbnailSource[] = probed.chunks.map((c, i) => ({ file: c.mediaFile, offsetSec: concat.chunkOffsetsSec[i], video: c.probe.video! }));
-    // the join hashes every chunk and the output as it copies them; thumbnails read keyframes alongside
-    const [joined, streamCopyThumbnails] = await allSettledOrThrow([
-      concat.run(),
-      concat.mode === 'stream-copy' ? makeThumbnails(chunkSources, thumbnailContext) : Promise.resolve(null),
-    ]);
+    // the join hashes every chunk and the output as it copies them; thumbnails are decoded alongside,
+    // started first: their decode then runs on the other core while the join plans its tables (a
+    // failure of the join still comes first)
+    const thumbnailing = concat.mode === 'stream-copy' ? makeThumbnails(chunkSources, thumbnailContext) : Promise.resolve(null);
+    const [joined, streamCopyThumbnails] = await allSettledOrThrow([concat.run(), thumbnailing]);
 
     step('verify');
     const outputProbe = await probeMp4(outFile);

@@ -1,4 +1,4 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { closeSync, openSync, readSync, writeSync, writevSync } from 'node:fs';
 import type { SyncSample } from '../../types/probe.ts';
 
 const START_CODE = Buffer.from([0, 0, 0, 1]);
@@ -38,37 +38,39 @@ export function syncSampleAt(samples: SyncSample[], timeSec: number): SyncSample
  * Appends the named sync samples of one file to `out` at `position` as a decodable Annex B stream,
  * one access unit each; returns where the stream now ends. Each sample is read into one reused
  * buffer: a fresh buffer and a copy per keyframe were megabytes of garbage for a long recording.
+ * Synchronous: a few hundred reads from the page cache take milliseconds, and the thumbnail
+ * decode they feed must start before the join plans its tables (see makeThumbnails).
  */
-export async function appendKeyframesAnnexB(
+export function appendKeyframesAnnexB(
   file: string,
   samples: SyncSample[],
   nalLengthSize: number,
   parameterSets: Buffer[],
-  out: FileHandle,
+  out: number,
   position: number,
   scratch: { bytes: Buffer } = { bytes: Buffer.alloc(0) },
-): Promise<number> {
-  const handle = await open(file, 'r');
+): number {
+  const fd = openSync(file, 'r');
   let at = position;
   try {
     for (const sample of samples) {
       if (scratch.bytes.length < sample.size) scratch.bytes = Buffer.allocUnsafe(Math.max(sample.size, scratch.bytes.length * 2));
       const bytes = scratch.bytes.subarray(0, sample.size);
-      const { bytesRead } = await handle.read(bytes, 0, sample.size, sample.offset);
+      const bytesRead = readSync(fd, bytes, 0, sample.size, sample.offset);
       if (bytesRead !== sample.size) throw new RangeError(`${file}: keyframe at byte ${sample.offset} is cut short`);
       const parts = annexBParts(bytes, nalLengthSize, parameterSets);
       const length = parts.reduce((sum, part) => sum + part.length, 0);
-      let written = (await out.writev(parts, at)).bytesWritten;
+      let written = writevSync(out, parts, at);
       // a short write to a regular file is rare: the rest goes in one piece
       if (written < length) {
         const rest = Buffer.concat(parts).subarray(written);
-        for (let done = 0; done < rest.length; ) done += (await out.write(rest, done, rest.length - done, at + written + done)).bytesWritten;
+        for (let done = 0; done < rest.length; ) done += writeSync(out, rest, done, rest.length - done, at + written + done);
         written = length;
       }
       at += written;
     }
     return at;
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
