@@ -1,6 +1,7 @@
 import { readdir, readFile, realpath } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { InvalidInputError, UsageError } from '../errors.ts';
+import { allSettledOrThrow } from '../settle.ts';
 import { chunkMetadataSchema, looksLikeChunkMetadata } from '../schemas/chunk-metadata.ts';
 import { parseDocument, parseEvents, parseJsonText } from '../schemas/parse.ts';
 import type { RecordingEvent } from '../schemas/recording-event.ts';
@@ -57,8 +58,7 @@ export async function discoverChunks(input: DirectoryInput): Promise<Discovery> 
     chunks.push({ metadataFile: file, mediaFile: join(inputDir, mediaName), metadata, eventRef });
   }
 
-  const outside = (await Promise.allSettled(insideChecks)).find((check) => check.status === 'rejected');
-  if (outside) throw outside.reason;
+  await allSettledOrThrow(insideChecks);
 
   const unclaimed = [...names].filter((n) => isMediaName(n) && !claimedMedia.has(n)).sort();
   if (unclaimed.length > 0) {
