@@ -1,5 +1,6 @@
 import { QueueServiceClient } from '@azure/storage-queue';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +69,23 @@ describe('an unsafe id is invalid input whichever file holds it', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('a chunk directory whose media leads outside it', () => {
+  it('is refused as invalid input naming the media, before anything is written', async () => {
+    const dir = await sampleCopy();
+    const media = join(dir, 'm-third.mp4');
+    const elsewhere = join(scratch, `elsewhere-${counter}.mp4`);
+    await rename(media, elsewhere);
+    await symlink(elsewhere, media);
+    const out = join(scratch, `out-${counter}`);
+    const result = await runCli(['process', dir, '--out', out]);
+    expect(result.code, result.stderr).toBe(3);
+    const lines = errorLines(result.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`${media}: the media resolves outside the input directory`);
+    expect(existsSync(out)).toBe(false);
   });
 });
 
