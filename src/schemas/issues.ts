@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { InvalidInputError, formatIssuePath, type SchemaIssue } from '../errors.ts';
 
 type Path = (string | number)[];

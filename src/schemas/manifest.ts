@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const ms = z.number().int();
 const instant = z.iso.datetime();

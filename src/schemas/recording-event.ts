@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { documentIdSchema } from './safe-id.ts';
 
 export const RECORDING_EVENT_TYPE = 'Microsoft.Communication.RecordingFileStatusUpdated';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Why an id from an outside document cannot be used as a name, or null when it can. Ids become
