@@ -58,6 +58,22 @@ describe('copyPieces', () => {
     expect(result.sourceSha256).toEqual(contents.map(sha256));
   });
 
+  it('moves a head that owns its memory to the writing thread instead of copying it, and leaves a pooled small head alone', async () => {
+    const { job: pooled, expected: pooledExpected } = jobOf(mixed, 'pooled-head.out');
+    await copyPieces(pooled);
+    expect(readFileSync(pooled.outFile).equals(pooledExpected)).toBe(true);
+    expect(Buffer.from(pooled.head).toString()).toBe('HEAD-bytes-first');
+
+    const moov = Buffer.alloc(64 << 10, 'moov');
+    const expected = Buffer.concat([moov, contents[0]]);
+    const job: PieceCopyJob = { outFile: join(dir, 'moved-head.out'), head: moov, pieces: [{ kind: 'file', source: 0, start: 0, end: contents[0].length }], sources: [{ index: 0, file: files[0], size: contents[0].length }], totalSize: expected.length };
+    const result = await copyPieces(job);
+    expect(readFileSync(job.outFile).equals(expected)).toBe(true);
+    expect(result.sha256).toBe(sha256(expected));
+    // transferred: the caller's view of it is detached
+    expect(moov.byteLength).toBe(0);
+  });
+
   it('copies with an empty head, an empty source and empty pieces', async () => {
     const empty = join(dir, 'empty.bin');
     writeFileSync(empty, '');

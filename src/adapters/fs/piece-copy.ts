@@ -7,7 +7,7 @@ export type CopyPiece = { kind: 'file'; source: number; start: number; end: numb
 
 export interface PieceCopyJob {
   outFile: string;
-  /** Written first, before the pieces. */
+  /** Written first, before the pieces. When it is the whole of its ArrayBuffer, that moves to the writing thread (a moov of megabytes is not copied) and the caller no longer has it. */
   head: Uint8Array;
   pieces: CopyPiece[];
   /** Every source with its size, in the order they are read: each once, whole, also one no piece names. */
@@ -44,6 +44,12 @@ interface WorkerReport {
   message?: string;
   file?: string;
   invalidInput?: boolean;
+}
+
+/** The head's ArrayBuffer when it holds nothing else, to transfer: never the pool of small Buffers. */
+function ownBuffer(head: Uint8Array): ArrayBuffer[] {
+  const { buffer } = head;
+  return buffer instanceof ArrayBuffer && head.byteOffset === 0 && head.byteLength === buffer.byteLength ? [buffer] : [];
 }
 
 /** Packs the pieces for the writer thread: one table of [source, start, end], bytes pieces (source -1) pointing into one buffer. */
@@ -115,7 +121,7 @@ export async function copyPieces(job: PieceCopyJob, options: PieceCopyOptions = 
   try {
     const [reader, writer] = await Promise.all([
       run('read', { sources: job.sources }),
-      run('write', { outFile: job.outFile, head: job.head, pieceTable, pieceBytes, totalSize: job.totalSize, progressBytes }, [pieceTable.buffer, pieceBytes.buffer]),
+      run('write', { outFile: job.outFile, head: job.head, pieceTable, pieceBytes, totalSize: job.totalSize, progressBytes }, [pieceTable.buffer, pieceBytes.buffer, ...ownBuffer(job.head)]),
     ]);
     const failure = [reader, writer].find((r) => r.type === 'error');
     if (failure) {
