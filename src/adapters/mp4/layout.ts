@@ -76,44 +76,51 @@ export function trackChunks(track: OutputTrack, pieces: readonly MdatPiece[], pi
   for (const name of ['durations', 'compositionOffsets', 'sizes', 'sync', 'descriptionIndex', 'piece', 'pieceOffset'] as const) {
     if (s[name].length < s.count) throw new RangeError(`${where}.${name}: ${s[name].length} entries for ${s.count} samples`);
   }
-  // Two passes (count, then fill) so no per-sample array is allocated for a per-chunk table.
+  const { count, piece, pieceOffset, sizes, descriptionIndex } = s;
+  // each piece's bytes [low, high) and the shift from them to the payload, as typed arrays: the
+  // loops below run once per sample, mostly before V8 has optimised them
+  const low = new Float64Array(pieces.length);
+  const high = new Float64Array(pieces.length);
+  const shift = new Float64Array(pieces.length);
+  pieces.forEach((p, k) => {
+    low[k] = p.kind === 'file' ? p.start : 0;
+    high[k] = p.kind === 'file' ? p.end : p.bytes.length;
+    shift[k] = pieceStarts[k] - low[k];
+  });
+  const entries = track.sampleEntries.length;
+  // two passes (check and count, then fill) so no per-sample array is allocated for a per-chunk table
   let chunks = 0;
-  let offsets = new Float64Array(0);
-  let samplesPerChunk = new Uint32Array(0);
-  let descriptionIndex = new Uint16Array(0);
-  for (const fill of [false, true]) {
-    if (fill) {
-      offsets = new Float64Array(chunks);
-      samplesPerChunk = new Uint32Array(chunks);
-      descriptionIndex = new Uint16Array(chunks);
-    }
-    chunks = 0;
-    let nextByte = -1;
-    let lastDescription = -1;
-    for (let i = 0; i < s.count; i++) {
-      const p = s.piece[i];
-      const piece = pieces[p];
-      if (piece === undefined) throw new RangeError(`${where}.piece[${i}]: no piece ${p}`);
-      const low = piece.kind === 'file' ? piece.start : 0;
-      const high = piece.kind === 'file' ? piece.end : piece.bytes.length;
-      const at = s.pieceOffset[i];
-      if (!(at >= low && at + s.sizes[i] <= high)) throw new RangeError(`${where}[${i}]: bytes ${at}-${at + s.sizes[i]} lie outside piece ${p} (${low}-${high})`);
-      const d = s.descriptionIndex[i];
-      if (d < 1 || d > track.sampleEntries.length) throw new RangeError(`${where}.descriptionIndex[${i}]: ${d}, but the track has ${track.sampleEntries.length} sample entries`);
-      const offset = pieceStarts[p] + (at - low);
-      if (chunks === 0 || offset !== nextByte || d !== lastDescription) {
-        if (fill) {
-          offsets[chunks] = offset;
-          descriptionIndex[chunks] = d;
-        }
-        lastDescription = d;
-        chunks++;
-      }
-      if (fill) samplesPerChunk[chunks - 1]++;
-      nextByte = offset + s.sizes[i];
-    }
+  let nextByte = -1;
+  let lastDescription = -1;
+  for (let i = 0; i < count; i++) {
+    const p = piece[i];
+    if (p >= pieces.length) throw new RangeError(`${where}.piece[${i}]: no piece ${p}`);
+    const at = pieceOffset[i];
+    if (!(at >= low[p] && at + sizes[i] <= high[p])) throw new RangeError(`${where}[${i}]: bytes ${at}-${at + sizes[i]} lie outside piece ${p} (${low[p]}-${high[p]})`);
+    const d = descriptionIndex[i];
+    if (d < 1 || d > entries) throw new RangeError(`${where}.descriptionIndex[${i}]: ${d}, but the track has ${entries} sample entries`);
+    const offset = shift[p] + at;
+    if (offset !== nextByte || d !== lastDescription) chunks++;
+    lastDescription = d;
+    nextByte = offset + sizes[i];
   }
-  return { offsets, samplesPerChunk, descriptionIndex };
+  const offsets = new Float64Array(chunks);
+  const samplesPerChunk = new Uint32Array(chunks);
+  const chunkDescription = new Uint16Array(chunks);
+  nextByte = -1;
+  lastDescription = -1;
+  for (let i = 0, chunk = -1; i < count; i++) {
+    const offset = shift[piece[i]] + pieceOffset[i];
+    const d = descriptionIndex[i];
+    if (offset !== nextByte || d !== lastDescription) {
+      offsets[++chunk] = offset;
+      chunkDescription[chunk] = d;
+    }
+    samplesPerChunk[chunk]++;
+    lastDescription = d;
+    nextByte = offset + sizes[i];
+  }
+  return { offsets, samplesPerChunk, descriptionIndex: chunkDescription };
 }
 
 function mediaDuration(samples: OutputSampleTable): number {
