@@ -17,22 +17,32 @@ const THUMB_WIDTH = 320;
 const SCALE = THUMB_WIDTH / WIDTH;
 
 let out: string;
-let manifest: Manifest;
+const manifests: Record<string, Manifest> = {};
+const MODES = { 'stream copy': [], 'paused spans filled (re-encoded)': ['--fill-pauses'] } as const;
 beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'thumbnail-content-'));
-  const run = await runCli(['process', SAMPLE, '--out', join(out, 'result'), '--thumbnail-interval', '1', '--json']);
-  expect(run.code, run.stderr).toBe(0);
-  manifest = JSON.parse(run.stdout) as Manifest;
+  for (const [mode, flags] of Object.entries(MODES)) {
+    const run = await runCli(['process', SAMPLE, '--out', join(out, mode), '--thumbnail-interval', '1', '--json', ...flags]);
+    expect(run.code, run.stderr).toBe(0);
+    manifests[mode] = JSON.parse(run.stdout) as Manifest;
+  }
 });
 afterAll(() => rm(out, { recursive: true, force: true }));
 
-/** What a thumbnail at `mediaTimeMs` must show: the frame of its chunk at that chunk-local time. */
-function expectedPicture(mediaTimeMs: number): { flash: true } | { flash: false; boxLeft: number } {
+type Picture = { kind: 'flash' } | { kind: 'black' } | { kind: 'box'; boxLeft: number };
+
+/**
+ * What a thumbnail at `mediaTimeMs` must show: the frame of its chunk at that chunk-local time;
+ * filled pauses take media time (black), others are an instant of it.
+ */
+function expectedPicture(manifest: Manifest, mediaTimeMs: number, pausesFilled: boolean): Picture {
   const chunk = manifest.chunks.filter((c) => c.mediaOffsetMs <= mediaTimeMs).at(-1)!;
-  const localSec = (mediaTimeMs - chunk.mediaOffsetMs) / 1000;
+  const pauses = pausesFilled ? manifest.pauses.filter((p) => p.mediaOffsetMs >= chunk.mediaOffsetMs && p.mediaOffsetMs <= mediaTimeMs) : [];
+  if (pauses.some((p) => mediaTimeMs < p.mediaOffsetMs + p.durationMs)) return { kind: 'black' };
+  const localSec = (mediaTimeMs - chunk.mediaOffsetMs - pauses.reduce((sum, p) => sum + p.durationMs, 0)) / 1000;
   const spec = SAMPLE_CHUNKS.find((s) => s.index === chunk.index)!;
-  if (spec.markersSec.some((m) => Math.abs(localSec - m) < 1 / FPS / 2)) return { flash: true };
-  return { flash: false, boxLeft: (((localSec * WIDTH) / 10 + spec.index * 150) % (WIDTH - BOX)) * SCALE };
+  if (spec.markersSec.some((m) => Math.abs(localSec - m) < 1 / FPS / 2)) return { kind: 'flash' };
+  return { kind: 'box', boxLeft: (((localSec * WIDTH) / 10 + spec.index * 150) % (WIDTH - BOX)) * SCALE };
 }
 
 /** The box's left edge on the row through its middle (light blue on the dark frame), or the frame's mean brightness. */
@@ -48,29 +58,34 @@ function measure(rgb: Buffer, stride: number, left: number, width: number, heigh
   return { mean: sum / (width * height * 3), boxLeft };
 }
 
-describe('thumbnails show the frame their time names', () => {
-  it('each thumbnail JPEG and its sprite tile hold that frame: the box where it stood then, the flash where there was one', async () => {
-    const cues = parseSpriteVtt(await readFile(join(out, 'result', 'thumbnails', 'thumbnails.vtt'), 'utf8'));
-    const sprite = await sharp(join(out, 'result', 'thumbnails', 'sprite.jpg')).raw().toBuffer({ resolveWithObject: true });
+describe.each(Object.keys(MODES))('thumbnails show the frame their time names (%s)', (mode) => {
+  it('each thumbnail JPEG and its sprite tile hold that frame: the box where it stood then, the flash or the filled pause where there was one', async () => {
+    const manifest = manifests[mode]!;
+    const dir = join(out, mode, 'thumbnails');
+    const cues = parseSpriteVtt(await readFile(join(dir, 'thumbnails.vtt'), 'utf8'));
+    const sprite = await sharp(join(dir, 'sprite.jpg')).raw().toBuffer({ resolveWithObject: true });
     expect(manifest.thumbnails.length).toBeGreaterThan(12);
     expect(cues).toHaveLength(manifest.thumbnails.length);
-    const seen = { flashes: 0, boxes: 0 };
+    const seen: Record<Picture['kind'], number> = { flash: 0, black: 0, box: 0 };
     for (const [i, thumbnail] of manifest.thumbnails.entries()) {
-      const want = expectedPicture(thumbnail.mediaTimeMs);
-      const image = await sharp(join(out, 'result', thumbnail.file)).raw().toBuffer({ resolveWithObject: true });
+      const want = expectedPicture(manifest, thumbnail.mediaTimeMs, mode !== 'stream copy');
+      const image = await sharp(join(out, mode, thumbnail.file)).raw().toBuffer({ resolveWithObject: true });
       const height = image.info.height;
       const pictures = [measure(image.data, image.info.width, 0, THUMB_WIDTH, height), measure(sprite.data.subarray(cues[i]!.y * sprite.info.width * 3), sprite.info.width, cues[i]!.x, THUMB_WIDTH, height)];
-      for (const seenThere of pictures) {
-        if (want.flash) expect(seenThere.mean, `${thumbnail.file} at ${thumbnail.mediaTimeMs} ms`).toBeGreaterThan(230);
+      for (const shown of pictures) {
+        const label = `${thumbnail.file} at ${thumbnail.mediaTimeMs} ms`;
+        if (want.kind === 'flash') expect(shown.mean, label).toBeGreaterThan(230);
+        else if (want.kind === 'black') expect([shown.mean < 20, shown.boxLeft], label).toEqual([true, null]);
         else {
-          expect(seenThere.mean, `${thumbnail.file} at ${thumbnail.mediaTimeMs} ms`).toBeLessThan(120);
+          expect(shown.mean, label).toBeLessThan(120);
           // a frame early or late moves the box 4 px, a second 32 px, another chunk's picture 25 px
-          expect(Math.abs(seenThere.boxLeft! - want.boxLeft), `${thumbnail.file} at ${thumbnail.mediaTimeMs} ms`).toBeLessThanOrEqual(2);
+          expect(Math.abs(shown.boxLeft! - want.boxLeft), label).toBeLessThanOrEqual(2);
         }
       }
-      seen[want.flash ? 'flashes' : 'boxes']++;
+      seen[want.kind]++;
     }
-    expect(seen.flashes).toBeGreaterThan(0);
-    expect(seen.boxes).toBeGreaterThan(10);
+    expect(seen.flash).toBeGreaterThan(0);
+    expect(seen.box).toBeGreaterThan(10);
+    if (mode !== 'stream copy') expect(seen.black).toBeGreaterThan(0);
   });
 });
