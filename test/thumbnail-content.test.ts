@@ -20,7 +20,8 @@ let out: string;
 const manifests: Record<string, Manifest> = {};
 const MODES = { 'stream copy': [], 'paused spans filled (re-encoded)': ['--fill-pauses'] } as const;
 beforeAll(async () => {
-  out = await mkdtemp(join(tmpdir(), 'thumbnail-content-'));
+  // a % in the path: ffmpeg reads the JPEGs' path as a pattern
+  out = await mkdtemp(join(tmpdir(), 'thumbnail-content-50%-'));
   for (const [mode, flags] of Object.entries(MODES)) {
     const run = await runCli(['process', SAMPLE, '--out', join(out, mode), '--thumbnail-interval', '1', '--json', ...flags]);
     expect(run.code, run.stderr).toBe(0);

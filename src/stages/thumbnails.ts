@@ -1,10 +1,10 @@
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync } from 'node:fs';
 import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { keyframeThumbnailArgs } from '../adapters/ffmpeg/args.ts';
+import { keyframeThumbnailArgs, numberedFilesPattern } from '../adapters/ffmpeg/args.ts';
 import { runFfmpeg } from '../adapters/ffmpeg/runner.ts';
 import { SpriteSheet } from '../adapters/images/sprite-sheet.ts';
-import { spriteLayout, writeThumbnailJpeg } from '../adapters/images/thumbnail-images.ts';
+import { spriteLayout } from '../adapters/images/thumbnail-images.ts';
 import { appendKeyframesAnnexB, syncSampleAt } from '../adapters/mp4/keyframes.ts';
 import type { VideoTrackProbe } from '../types/probe.ts';
 import { FfmpegError } from '../errors.ts';
@@ -36,7 +36,6 @@ export interface ThumbnailContext {
 
 export const THUMBNAIL_DIR = 'thumbnails';
 const SPRITE_FILE = 'sprite.jpg';
-const FRAMES_IN_FLIGHT = 4;
 
 /** Which keyframe each thumbnail shows: one per interval, the last keyframe at or before it. */
 export function pickKeyframes(sources: ThumbnailSource[], intervalSec: number, durationSec: number) {
@@ -81,44 +80,38 @@ export async function makeThumbnails(sources: ThumbnailSource[], context: Thumbn
   const layout = spriteLayout(picks.length, width, height);
   const dir = join(context.outDir, THUMBNAIL_DIR);
   mkdirSync(dir, { recursive: true });
+  // as ffmpeg's image2 pattern (thumb-%05d.jpg) numbers them
   const names = picks.map((_, i) => `thumb-${String(i + 1).padStart(5, '0')}.jpg`);
 
-  // ffmpeg writes the frames to a work file and they are read back into a few reused buffers:
-  // frames read from a pipe arrive in fresh 64 KiB chunks, and tens of MB of them piled up
-  // before V8 collected them (its external-memory trigger)
+  // ffmpeg writes each thumbnail's JPEG, and the frames to a work file that is read back into one
+  // reused buffer for the sprite sheet: frames read from a pipe arrive in fresh 64 KiB chunks, and
+  // tens of MB of them piled up before V8 collected them (its external-memory trigger)
   const framesFile = join(context.workDir, 'thumbnail-frames.rgb');
   await runFfmpeg({
     // one decoding thread: frame threads each hold their own pictures (41 -> 29 MB) and the
     // join's hashing already keeps the other core busy
-    args: ['-threads', '1', ...keyframeThumbnailArgs({ inputFile: keyframesFile, width, height, outFile: framesFile })],
+    args: ['-threads', '1', ...keyframeThumbnailArgs({ inputFile: keyframesFile, width, height, outFile: framesFile, jpegPattern: numberedFilesPattern(dir, 'thumb-', '.jpg') })],
     label: 'decode thumbnails',
     logger: context.logger,
     signal: context.signal,
     timeoutMs: 60_000 + picks.length * 2000,
   });
+  const written = readdirSync(dir).filter((name) => /^thumb-\d+\.jpg$/.test(name)).length;
+  if (written !== picks.length) throw new FfmpegError(`decode thumbnails: expected ${picks.length} JPEGs, ffmpeg wrote ${written}`, 0, '');
   const frames = await open(framesFile, 'r');
   const sheet = await SpriteSheet.create(join(context.workDir, 'sprite.v'), layout.columns * width, layout.rows * height);
-  // each frame becomes its JPEG and its tile of the sheet, a few at a time, so memory does not
-  // grow with the number of thumbnails
-  const buffers = Array.from({ length: Math.min(FRAMES_IN_FLIGHT, picks.length) }, () => ({ frame: Buffer.allocUnsafeSlow(frameBytes), done: Promise.resolve() }));
+  const frame = Buffer.allocUnsafeSlow(frameBytes);
   try {
     const decoded = (await frames.stat()).size / frameBytes;
     if (decoded !== picks.length) throw new FfmpegError(`decode thumbnails: expected ${picks.length} frames, ffmpeg returned ${decoded}`, 0, '');
-    for (const [index, name] of names.entries()) {
-      const slot = buffers[index % buffers.length];
-      await slot.done;
+    for (const [index, tile] of layout.tiles.entries()) {
       // a regular file of the checked size: one read gives the whole frame
-      const { bytesRead } = await frames.read(slot.frame, 0, frameBytes, index * frameBytes);
+      const { bytesRead } = await frames.read(frame, 0, frameBytes, index * frameBytes);
       if (bytesRead !== frameBytes) throw new FfmpegError(`decode thumbnails: frame ${index + 1} is ${bytesRead} of ${frameBytes} bytes`, 0, '');
-      slot.done = Promise.all([writeThumbnailJpeg(slot.frame, width, height, join(dir, name)), sheet.writeTile(slot.frame, width, height, layout.tiles[index].x, layout.tiles[index].y)]).then(() => {});
-      // awaited when the slot comes round again; until then a failure must not count as unhandled
-      slot.done.catch(() => undefined);
+      await sheet.writeTile(frame, width, height, tile.x, tile.y);
     }
-    await Promise.all(buffers.map((b) => b.done));
     await sheet.writeJpeg(join(dir, SPRITE_FILE));
   } finally {
-    // no write still in flight when the files close
-    await Promise.allSettled(buffers.map((b) => b.done));
     await Promise.allSettled([sheet.close(), frames.close()]);
   }
   const cues = picks.map((p, i) => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ffconcatPath, fillPausesArgs, keyframeThumbnailArgs, silentAacArgs } from './args.ts';
+import { ffconcatPath, fillPausesArgs, keyframeThumbnailArgs, numberedFilesPattern, silentAacArgs } from './args.ts';
 import { parseProgressLine, shellQuote } from './runner.ts';
 
 describe('ffmpeg argument builders', () => {
@@ -14,9 +14,17 @@ describe('ffmpeg argument builders', () => {
     expect(silentAacArgs({ sampleRate: 16000, channels, outFile: 's.aac' })).toContain(`anullsrc=r=16000:cl=${layout}`);
   });
 
-  it('decodes lone keyframes to raw RGB of the thumbnail size', () => {
-    const args = keyframeThumbnailArgs({ inputFile: 'k.h264', width: 320, height: 180, outFile: 'frames.rgb' });
-    expect(args.join(' ')).toBe('-f h264 -i k.h264 -vf scale=320:180:flags=area -vsync passthrough -pix_fmt rgb24 -f rawvideo frames.rgb');
+  it('decodes lone keyframes once, to raw RGB of the thumbnail size and to one numbered JPEG each', () => {
+    const args = keyframeThumbnailArgs({ inputFile: 'k.h264', width: 320, height: 180, outFile: 'frames.rgb', jpegPattern: 'thumb-%05d.jpg' });
+    expect(args.join(' ')).toBe(
+      '-f h264 -i k.h264 -filter_complex [0:v]setpts=N/TB,scale=320:180:flags=area,split=2[tiles][jpegs] ' +
+        '-map [tiles] -vsync passthrough -pix_fmt rgb24 -f rawvideo frames.rgb ' +
+        '-map [jpegs] -vsync passthrough -pix_fmt yuvj420p -q:v 3 -f image2 -start_number 1 thumb-%05d.jpg',
+    );
+  });
+
+  it('names numbered files with a pattern in which a % of the directory stays a %', () => {
+    expect(numberedFilesPattern('/out/50%_done', 'thumb-', '.jpg')).toBe('/out/50%%_done/thumb-%05d.jpg');
   });
 
   it('trims every media segment to its length and fills the rest with black and silence', () => {

@@ -1,5 +1,3 @@
-import { loadSharp } from './sharp.ts';
-
 export interface SpriteLayout {
   columns: number;
   rows: number;
@@ -12,11 +10,4 @@ export function spriteLayout(count: number, width: number, height: number, maxCo
   const columns = Math.max(1, Math.min(maxColumns, count));
   const rows = Math.max(1, Math.ceil(count / columns));
   return { columns, rows, tiles: Array.from({ length: count }, (_, i) => ({ x: (i % columns) * width, y: Math.floor(i / columns) * height })) };
-}
-
-/** Writes one raw RGB frame as a JPEG. */
-export async function writeThumbnailJpeg(frame: Buffer, width: number, height: number, file: string, quality = 80): Promise<void> {
-  const sharp = await loadSharp();
-  // libvips writes the file: no JPEG buffer per thumbnail for the garbage collector
-  await sharp(frame, { raw: { width, height, channels: 3 } }).jpeg({ quality }).toFile(file);
 }
