@@ -18,12 +18,12 @@ export function silentAacArgs(options: { sampleRate: number; channels: number; o
   ];
 }
 
-/** Decodes a stream of lone keyframes (Annex B) at the thumbnail size: raw RGB frames, back to back, in `outFile`. */
 /** An image2 pattern for `<dir>/<prefix>00001<suffix>` and on: a `%` in the directory is escaped, ffmpeg reads the whole path as a pattern. */
 export function numberedFilesPattern(dir: string, prefix: string, suffix: string): string {
   return `${join(dir, prefix).replaceAll('%', '%%')}%05d${suffix.replaceAll('%', '%%')}`;
 }
 
+/** Decodes a stream of lone keyframes (Annex B) at the thumbnail size: raw RGB frames, back to back, in `outFile`, and a JPEG of each, numbered from 1 by `jpegPattern`. */
 export function keyframeThumbnailArgs(options: { inputFile: string; width: number; height: number; outFile: string; jpegPattern: string }): string[] {
   return [
     '-f', 'h264', '-i', options.inputFile,
