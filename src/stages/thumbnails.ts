@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, readdirSync } from 'node:fs';
 import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { keyframeThumbnailArgs, numberedFilesPattern } from '../adapters/ffmpeg/args.ts';
+import { keyframeThumbnailArgs, numberedFileName, numberedFilesPattern } from '../adapters/ffmpeg/args.ts';
 import { runFfmpeg } from '../adapters/ffmpeg/runner.ts';
 import { SpriteSheet } from '../adapters/images/sprite-sheet.ts';
 import { spriteLayout } from '../adapters/images/thumbnail-images.ts';
@@ -80,8 +80,7 @@ export async function makeThumbnails(sources: ThumbnailSource[], context: Thumbn
   const layout = spriteLayout(picks.length, width, height);
   const dir = join(context.outDir, THUMBNAIL_DIR);
   mkdirSync(dir, { recursive: true });
-  // as ffmpeg's image2 pattern (thumb-%05d.jpg) numbers them
-  const names = picks.map((_, i) => `thumb-${String(i + 1).padStart(5, '0')}.jpg`);
+  const names = picks.map((_, i) => numberedFileName('thumb-', i + 1, '.jpg'));
 
   // ffmpeg writes each thumbnail's JPEG, and the frames to a work file that is read back into one
   // reused buffer for the sprite sheet: frames read from a pipe arrive in fresh 64 KiB chunks, and

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ffconcatPath, fillPausesArgs, keyframeThumbnailArgs, numberedFilesPattern, silentAacArgs } from './args.ts';
+import { ffconcatPath, fillPausesArgs, keyframeThumbnailArgs, numberedFileName, numberedFilesPattern, silentAacArgs } from './args.ts';
 import { parseProgressLine, shellQuote } from './runner.ts';
 
 describe('ffmpeg argument builders', () => {
@@ -25,6 +25,7 @@ describe('ffmpeg argument builders', () => {
 
   it('names numbered files with a pattern in which a % of the directory stays a %', () => {
     expect(numberedFilesPattern('/out/50%_done', 'thumb-', '.jpg')).toBe('/out/50%%_done/thumb-%05d.jpg');
+    expect(numberedFileName('thumb-', 7, '.jpg')).toBe('thumb-00007.jpg');
   });
 
   it('trims every media segment to its length and fills the rest with black and silence', () => {

@@ -18,9 +18,16 @@ export function silentAacArgs(options: { sampleRate: number; channels: number; o
   ];
 }
 
+const NUMBER_DIGITS = 5;
+
 /** An image2 pattern for `<dir>/<prefix>00001<suffix>` and on: a `%` in the directory is escaped, ffmpeg reads the whole path as a pattern. */
 export function numberedFilesPattern(dir: string, prefix: string, suffix: string): string {
-  return `${join(dir, prefix).replaceAll('%', '%%')}%05d${suffix.replaceAll('%', '%%')}`;
+  return `${join(dir, prefix).replaceAll('%', '%%')}%0${NUMBER_DIGITS}d${suffix.replaceAll('%', '%%')}`;
+}
+
+/** The name the pattern above gives file `n` (from 1). */
+export function numberedFileName(prefix: string, n: number, suffix: string): string {
+  return `${prefix}${String(n).padStart(NUMBER_DIGITS, '0')}${suffix}`;
 }
 
 /** Decodes a stream of lone keyframes (Annex B) at the thumbnail size: raw RGB frames, back to back, in `outFile`, and a JPEG of each, numbered from 1 by `jpegPattern`. */
