@@ -44,7 +44,8 @@ export function frameRateOf(durations: Uint32Array, timescale: number): number {
   let n = 0;
   let runs = 0;
   let inRun = false;
-  for (const d of measured) {
+  for (let i = 0; i < measured.length; i++) {
+    const d = measured[i];
     const kept = Math.abs(d - usual) <= 1;
     if (kept) {
       sum += d;
