@@ -5,8 +5,26 @@ import { describe, expect, it } from 'vitest';
 import { ffprobe } from '../../../test/helpers/ffprobe-packets.ts';
 import { FFPROBE, variants } from '../../../test/helpers/mp4-variants.ts';
 import type { Mp4Track } from '../../types/mp4.ts';
-import { readMp4Model } from './model.ts';
+import { mostCommon, readMp4Model } from './model.ts';
 import { presentationTimeSec } from './presentation.ts';
+
+describe('mostCommon', () => {
+  it('counts every sample of a value, in runs or apart', () => {
+    // 1000 appears 2 + 1 + 2 = 5 times in three runs, 1001 four times in one
+    expect(mostCommon(Uint32Array.from([1000, 1000, 1001, 1001, 1001, 1001, 1000, 7, 1000, 1000]), null, 0)).toBe(1000);
+  });
+  it('counts only the samples of one sample description', () => {
+    const values = Uint32Array.from([5, 5, 5, 9, 9, 5, 9]);
+    const descriptions = Uint16Array.from([1, 1, 1, 2, 2, 2, 2]);
+    expect(mostCommon(values, descriptions, 2)).toBe(9);
+    expect(mostCommon(values, descriptions, 1)).toBe(5);
+    expect(mostCommon(values, descriptions, 3)).toBe(0);
+  });
+  it('breaks a tie for the value seen first', () => {
+    expect(mostCommon(Uint32Array.from([3, 4, 4, 3]), null, 0)).toBe(3);
+    expect(mostCommon(Uint32Array.from([4, 3, 3, 4]), null, 0)).toBe(4);
+  });
+});
 
 const files: [string, () => string][] = [
   ['faststart', variants.faststart],
