@@ -4,14 +4,15 @@ import { findChild, fullBox, MalformedBoxError, need, type BoxSpan } from './box
 /** DataView's getters, not Buffer's readUInt32BE: a four-hour recording's chunks hold 500k table entries. */
 const viewOf = (buf: Buffer) => new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
 
-export function emptySampleTable(count = 0): SampleTable {
+/** A table of `count` samples, all fields 0; `sizes` when given is taken as it is, not copied. */
+export function emptySampleTable(count = 0, sizes = new Uint32Array(count)): SampleTable {
   return {
     count,
     dts: new Float64Array(count),
     durations: new Uint32Array(count),
     compositionOffsets: new Int32Array(count),
     offsets: new Float64Array(count),
-    sizes: new Uint32Array(count),
+    sizes,
     sync: new Uint8Array(count),
     descriptionIndex: new Uint16Array(count),
   };
@@ -26,8 +27,7 @@ export function readSampleTables(buf: Buffer, stbl: BoxSpan): SampleTable {
   const child = (type: string) => findChild(buf, stbl, type);
   const sizes = readSizes(buf, child('stsz') ?? child('stz2'));
   const count = sizes.length;
-  const table = emptySampleTable(count);
-  table.sizes.set(sizes);
+  const table = emptySampleTable(count, sizes);
   if (count === 0) return table;
 
   const chunkOffsets = readChunkOffsets(buf, child('stco') ?? child('co64'));
