@@ -25,6 +25,7 @@ function track(kind: 'video' | 'audio', spec: TrackSpec, firstByte: number): Mp4
   for (let j = 1; j < count; j++) dts[j] = dts[j - 1] + spec.sampleDurations[j - 1];
   const end = count ? dts[count - 1] + spec.sampleDurations[count - 1] : 0;
   const offsets = new Float64Array(count).map((_, j) => firstByte + j * 100);
+  const cts = Array.from(dts, (d, j) => d + (spec.compositionOffsets?.[j] ?? 0));
   const mediaStart = spec.mediaTime ?? 0;
   const presentedTicks = spec.presented ?? end + Math.max(...(spec.compositionOffsets ?? [0])) - mediaStart;
   const atSec = spec.emptyEditSec ?? 0;
@@ -54,6 +55,7 @@ function track(kind: 'video' | 'audio', spec: TrackSpec, firstByte: number): Mp4
       endSec: atSec + presentedTicks / spec.timescale,
       durationSec: presentedTicks / spec.timescale,
       spans: [{ atSec, mediaStart, mediaEnd: mediaStart + presentedTicks }],
+      composition: { start: Math.min(...cts), end: Math.max(...cts.map((c, j) => c + spec.sampleDurations[j])) },
     },
     descriptions: [
       kind === 'video'

@@ -58,6 +58,8 @@ export interface Presentation {
   /** Seconds actually showing media (endSec - startSec less any empty edits in between). */
   durationSec: number;
   spans: PresentedSpan[];
+  /** The media before any edit, media timescale: its first composition time and the end of its latest sample. */
+  composition: { start: number; end: number };
 }
 
 export interface VideoDescription {

@@ -46,6 +46,13 @@ describe('applyEdits', () => {
     expect(shorter.durationSec, 'more than a tick apart: the edit wins').toBe(1);
   });
 
+  it('keeps the media composition extent before any edit (B-frame reordering: the latest sample is not the last)', () => {
+    // decode 0,100,200,300 with offsets 200,400,0,100: composition 200, 500, 200, 400; the last ends at 600
+    const p = applyEdits({ samples: samples(4, 100, [200, 400, 0, 100]), edits: [edit(30, 200)], timescale: 1000, movieTimescale: 100 });
+    expect(p.composition).toEqual({ start: 200, end: 600 });
+    expect(applyEdits({ samples: samples(0, 100), edits: [], timescale: 1000, movieTimescale: 100 }).composition).toEqual({ start: 0, end: 0 });
+  });
+
   it('maps composition times through the spans (B-frame delay, empty edit, pause)', () => {
     const table = samples(10, 100);
     const p = applyEdits({ samples: table, edits: [edit(25, -1), edit(30, 200), edit(50, -1), edit(20, 700)], timescale: 1000, movieTimescale: 100 });

@@ -23,7 +23,7 @@ export function applyEdits(params: { samples: SampleTable; edits: EditEntry[]; t
   const { samples, edits, timescale, movieTimescale } = params;
   const media = compositionExtent(samples);
   const spans: PresentedSpan[] = [];
-  if (samples.count === 0) return { startSec: 0, endSec: 0, durationSec: 0, spans };
+  if (samples.count === 0) return { startSec: 0, endSec: 0, durationSec: 0, spans, composition: media };
   if (edits.length === 0) {
     const start = Math.max(media.start, 0);
     spans.push({ atSec: start / timescale, mediaStart: start, mediaEnd: media.end });
@@ -47,13 +47,14 @@ export function applyEdits(params: { samples: SampleTable; edits: EditEntry[]; t
     // The next entry starts where this one ends in the movie, even where the media ran out before.
     atSec += exact ? Math.max(length, 0) / timescale : lengthSec;
   }
-  if (spans.length === 0) return { startSec: atSec, endSec: atSec, durationSec: 0, spans };
+  if (spans.length === 0) return { startSec: atSec, endSec: atSec, durationSec: 0, spans, composition: media };
   const last = spans[spans.length - 1];
   return {
     startSec: spans[0].atSec,
     endSec: last.atSec + (last.mediaEnd - last.mediaStart) / timescale,
     durationSec: spans.reduce((sum, s) => sum + (s.mediaEnd - s.mediaStart) / timescale, 0),
     spans,
+    composition: media,
   };
 }
 

@@ -2,7 +2,7 @@ import { InvalidInputError } from '../../errors.ts';
 import type { AudioDescription, Mp4Model, Mp4Track, VideoDescription } from '../../types/mp4.ts';
 import type { AudioTrackProbe, Mp4Probe, SyncSample, VideoTrackProbe } from '../../types/probe.ts';
 import { mostCommon, readMp4Model } from './model.ts';
-import { compositionExtent, presentationTimeSec } from './presentation.ts';
+import { presentationTimeSec } from './presentation.ts';
 
 /** Reads the MP4 model (boxes and tables only) and summarises its first video and audio tracks. */
 export async function probeMp4(file: string): Promise<Mp4Probe> {
@@ -97,7 +97,7 @@ function summariseAudio(track: Mp4Track, file: string): AudioTrackProbe {
   const sampleRate = description?.sampleRate || timescale;
   const toSamples = (ticks: number) => Math.round((ticks * sampleRate) / timescale);
   const first = presentation.spans[0];
-  const hidden = first ? first.mediaStart - compositionExtent(samples).start : 0;
+  const hidden = first ? first.mediaStart - presentation.composition.start : 0;
   return {
     track,
     codec: description?.codec ?? track.descriptions[0]?.fourcc ?? '',

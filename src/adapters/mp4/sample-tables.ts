@@ -5,7 +5,7 @@ import { findChild, fullBox, MalformedBoxError, need, type BoxSpan } from './box
 const viewOf = (buf: Buffer) => new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
 
 /** A table of `count` samples, all fields 0; `sizes` when given is taken as it is, not copied. */
-export function emptySampleTable(count = 0, sizes = new Uint32Array(count)): SampleTable {
+export function emptySampleTable(count = 0, sizes: Uint32Array = new Uint32Array(count)): SampleTable {
   return {
     count,
     dts: new Float64Array(count),
