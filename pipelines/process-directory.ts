@@ -43,6 +43,7 @@ export async function processDirectory(input: DirectoryInput, options: ProcessOp
       outFile,
       fillPauses: options.fillPauses,
       timelineChunks,
+      chunkTables: probed.tables,
       expectVideo: options.expectVideo,
       thumbnailIntervalSec: options.thumbnailIntervalSec,
       logger,

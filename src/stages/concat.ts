@@ -4,7 +4,8 @@ import { fillPausesArgs, silentAacArgs } from '../adapters/ffmpeg/args.ts';
 import { runFfmpeg } from '../adapters/ffmpeg/runner.ts';
 import { hashFile } from '../adapters/fs/hash.ts';
 import { splitAdtsFrames } from '../adapters/mp4/adts.ts';
-import { copyMp4, planMp4Copy } from '../adapters/mp4/writer.ts';
+import type { SampleTableArena } from '../adapters/mp4/table-arena.ts';
+import { copyMp4, planMp4Copy, releaseSampleTables } from '../adapters/mp4/writer.ts';
 import type { Logger } from '../logger.ts';
 import { placeChunks, singleSpan, type Placement } from '../timeline/av-placement.ts';
 import { buildJoinJob, type JoinSource } from '../timeline/join-tables.ts';
@@ -40,6 +41,8 @@ export interface ConcatContext {
   outFile: string;
   fillPauses: boolean;
   timelineChunks: TimelineChunk[];
+  /** Where the chunks' sample tables live; a stream copy releases it once the join's own tables are built. */
+  chunkTables?: SampleTableArena;
   expectVideo: ExpectedVideo;
   thumbnailIntervalSec?: number;
   logger: Logger;
@@ -135,8 +138,12 @@ async function runStreamCopy(sources: JoinSource[], placement: Placement, contex
   const needsSilence = placement.chunks.some((c) => c.leadSilentFrames + c.tailSilentFrames > 0);
   const audio = sources[0].audio.descriptions[0];
   const silentFrame = needsSilence && audio.kind === 'audio' ? await encodedSilence(audio.sampleRate, audio.channels, context) : null;
-  // only the plan is kept: the join tables it was laid out from are garbage before the copy starts
-  const plan = planMp4Copy(buildJoinJob(sources, placement, { outFile: context.outFile, silentFrame }));
+  // only the plan is kept: the join's tables and the chunks' are given back before the copy, not
+  // at V8's next full collection (the tree's peak 141 -> 135 MB at 4 h, 125 -> 122 MB at 1 h)
+  const job = buildJoinJob(sources, placement, { outFile: context.outFile, silentFrame });
+  const plan = planMp4Copy(job);
+  releaseSampleTables(job);
+  context.chunkTables?.release();
   context.logger.debug('writing the joined mp4', { pieces: plan.pieces.length, sizeBytes: plan.totalSize });
   const result = await copyMp4(plan, { signal: context.signal, onProgress: (written, totalBytes) => context.onProgress?.(written / totalBytes) });
   context.logger.debug('joined mp4 written', { sizeBytes: result.sizeBytes });

@@ -1,6 +1,7 @@
 import PQueue from 'p-queue';
 import { basename } from 'node:path';
 import { probeMp4 } from '../adapters/mp4/probe.ts';
+import { SampleTableArena } from '../adapters/mp4/table-arena.ts';
 import type { Mp4Probe } from '../types/probe.ts';
 import type { VerificationCheck } from '../schemas/manifest.ts';
 import type { DiscoveredChunk, ProbedChunk } from '../types/chunk.ts';
@@ -9,6 +10,8 @@ import { assertPassed, configurationChecks, reportOf } from './verify.ts';
 
 export interface ProbeStageResult {
   chunks: ProbedChunk[];
+  /** Where the chunks' sample tables live: released once the join has its own. */
+  tables: SampleTableArena;
   checks: VerificationCheck[];
   warnings: string[];
 }
@@ -22,13 +25,14 @@ export async function probeChunks(
   context: { expectVideo: ExpectedVideo; expectAudio: ExpectedAudio; signal?: AbortSignal },
 ): Promise<ProbeStageResult> {
   const queue = new PQueue({ concurrency: 4 });
+  const tables = new SampleTableArena();
   // One check per task, not p-queue's `signal` option: that adds an abort listener per chunk to
   // the one signal, and a dozen chunks trip Node's MaxListenersExceededWarning.
   const probes = await Promise.all(
     chunks.map((chunk) =>
       queue.add(() => {
         context.signal?.throwIfAborted();
-        return probeMp4(chunk.mediaFile);
+        return probeMp4(chunk.mediaFile, tables);
       }),
     ),
   );
@@ -41,7 +45,7 @@ export async function probeChunks(
     checks.push(...chunkChecks);
     warnings.push(...metadataDisagreements(chunk));
   }
-  return { chunks: probed, checks, warnings };
+  return { chunks: probed, tables, checks, warnings };
 }
 
 /** Where the chunk's own metadata disagrees with its media: warnings, since the media is what plays. */

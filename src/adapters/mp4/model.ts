@@ -6,15 +6,17 @@ import { readMovieFragment, readTrackDefaults, SampleTableBuilder } from './frag
 import { applyEdits } from './presentation.ts';
 import { readSampleDescriptions } from './sample-descriptions.ts';
 import { readSampleTables } from './sample-tables.ts';
+import type { SampleTableArena } from './table-arena.ts';
 import { walkTopLevelBoxes } from './top-level-boxes.ts';
 import { readEdits, readFtyp, readHandlerType, readMediaHeader, readMovieTimescale, readTrackId } from './track-boxes.ts';
 
 /**
  * Reads an MP4 the way a player does: the top-level boxes wherever they stand, the moov sample
  * tables, then every moof fragment in file order, and each track's edit list applied in full.
- * Reads box headers, moov and moof only, never the media payload.
+ * Reads box headers, moov and moof only, never the media payload. The moov's tables go into
+ * `tables` when given (fragments' tables, which grow as they are read, do not).
  */
-export async function readMp4Model(file: string): Promise<Mp4Model> {
+export async function readMp4Model(file: string, options: { tables?: SampleTableArena } = {}): Promise<Mp4Model> {
   const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
     throw new InvalidInputError(`cannot read the media (${error.code ?? error.message})`, { file });
   });
@@ -28,7 +30,7 @@ export async function readMp4Model(file: string): Promise<Mp4Model> {
     const moovBox = boxes.find((b) => b.type === 'moov');
     if (!moovBox) throw new InvalidInputError('not a complete MP4: no moov box', { file });
     try {
-      return await readBoxes(handle, file, size, boxes, moovBox);
+      return await readBoxes(handle, file, size, boxes, moovBox, options.tables);
     } catch (error) {
       if (error instanceof MalformedBoxError || error instanceof RangeError) throw new InvalidInputError(`not a valid MP4: ${error.message}`, { file, cause: error });
       throw error;
@@ -45,14 +47,14 @@ async function readBox(handle: FileHandle, box: TopLevelBox): Promise<Buffer> {
   return bytes;
 }
 
-async function readBoxes(handle: FileHandle, file: string, sizeBytes: number, boxes: TopLevelBox[], moovBox: TopLevelBox): Promise<Mp4Model> {
+async function readBoxes(handle: FileHandle, file: string, sizeBytes: number, boxes: TopLevelBox[], moovBox: TopLevelBox, tables?: SampleTableArena): Promise<Mp4Model> {
   const ftyp = readFtyp(await readBox(handle, boxes[0]));
   const buf = await readBox(handle, moovBox);
   const moov: BoxSpan = { type: 'moov', start: 0, body: moovBox.headerSize, end: buf.length };
   const movieTimescale = readMovieTimescale(buf, moov);
   const traks = childrenOf(buf, moov)
     .filter((b) => b.type === 'trak')
-    .map((trak) => readTrak(buf, trak));
+    .map((trak) => readTrak(buf, trak, tables));
 
   const moofs = boxes.filter((b) => b.type === 'moof');
   if (moofs.length > 0) {
@@ -86,7 +88,7 @@ async function readBoxes(handle: FileHandle, file: string, sizeBytes: number, bo
 
 type TrakWithoutPresentation = Omit<Mp4Track, 'presentation'>;
 
-function readTrak(buf: Buffer, trak: BoxSpan): TrakWithoutPresentation {
+function readTrak(buf: Buffer, trak: BoxSpan, tables?: SampleTableArena): TrakWithoutPresentation {
   const required = (path: string) => {
     const box = findPath(buf, trak, path);
     if (!box) throw new MalformedBoxError(`a trak has no ${path}`);
@@ -116,7 +118,7 @@ function readTrak(buf: Buffer, trak: BoxSpan): TrakWithoutPresentation {
     handlerType,
     timescale,
     language,
-    samples: readSampleTables(buf, stbl),
+    samples: readSampleTables(buf, stbl, tables),
     edits: readEdits(buf, findChild(buf, trak, 'edts')),
     descriptions: readSampleDescriptions(raw.stsd, kind),
     raw,

@@ -3,10 +3,11 @@ import type { AudioDescription, Mp4Model, Mp4Track, VideoDescription } from '../
 import type { AudioTrackProbe, Mp4Probe, SyncSample, VideoTrackProbe } from '../../types/probe.ts';
 import { mostCommon, readMp4Model } from './model.ts';
 import { presentationTimeSec } from './presentation.ts';
+import type { SampleTableArena } from './table-arena.ts';
 
-/** Reads the MP4 model (boxes and tables only) and summarises its first video and audio tracks. */
-export async function probeMp4(file: string): Promise<Mp4Probe> {
-  return summariseModel(await readMp4Model(file));
+/** Reads the MP4 model (boxes and tables only, the tables into `tables` when given) and summarises its first video and audio tracks. */
+export async function probeMp4(file: string, tables?: SampleTableArena): Promise<Mp4Probe> {
+  return summariseModel(await readMp4Model(file, { tables }));
 }
 
 export function summariseModel(model: Mp4Model): Mp4Probe {

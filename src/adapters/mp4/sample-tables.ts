@@ -1,5 +1,6 @@
 import type { SampleTable } from '../../types/mp4.ts';
 import { findChild, fullBox, MalformedBoxError, need, type BoxSpan } from './boxes.ts';
+import type { SampleTableArena } from './table-arena.ts';
 
 /** DataView's getters, not Buffer's readUInt32BE: a four-hour recording's chunks hold 500k table entries. */
 const viewOf = (buf: Buffer) => new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -23,11 +24,12 @@ export function emptySampleTable(count = 0, sizes: Uint32Array = new Uint32Array
  * spec defines them (ISO/IEC 14496-12 8.6-8.7): sample i lasts stts's delta for i, a missing stss
  * makes every sample a sync sample, ctts v1 offsets are signed (read signed for v0 too, as ffmpeg does).
  */
-export function readSampleTables(buf: Buffer, stbl: BoxSpan): SampleTable {
+export function readSampleTables(buf: Buffer, stbl: BoxSpan, arena?: SampleTableArena): SampleTable {
   const child = (type: string) => findChild(buf, stbl, type);
   const sizes = readSizes(buf, child('stsz') ?? child('stz2'));
   const count = sizes.length;
-  const table = emptySampleTable(count, sizes);
+  const table = arena ? arena.table(count) : emptySampleTable(count, sizes);
+  if (arena) table.sizes.set(sizes);
   if (count === 0) return table;
 
   const chunkOffsets = readChunkOffsets(buf, child('stco') ?? child('co64'));

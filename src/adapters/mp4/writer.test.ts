@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegPath } from '../ffmpeg/binary.ts';
 import { parsedByMp4box } from './boxes/parsed-by-mp4box.ts';
 import { joinJob, type SourceSample, type TestJob } from './mp4box-jobs.ts';
-import { writeMp4, type WriteMp4Options } from './writer.ts';
+import { copyMp4, planMp4Copy, releaseSampleTables, writeMp4, type WriteMp4Options } from './writer.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mp4-writer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -170,5 +170,22 @@ describe('writeMp4 on real files', () => {
     const runs = [await write('a.mp4', {}), await write('b.mp4', {}), await write('c.mp4', { blockBytes: 5000, blocks: 2 })];
     expect(runs.flat()).toEqual(Array(6).fill(runs[0][1]));
     expect(readFileSync(media('a.mp4')).equals(readFileSync(media('c.mp4')))).toBe(true);
+  });
+
+  it('writes the same file after the tables of the planned job are released, which leaves them empty', async () => {
+    const { job: kept } = joinJob([media('plain.mp4'), media('bframes.mp4')], media('kept.mp4'));
+    const { job: released } = joinJob([media('plain.mp4'), media('bframes.mp4')], media('released.mp4'));
+    const shared = new Uint8Array(released.tracks[1].samples.sync.length + 8);
+    shared.set(released.tracks[1].samples.sync);
+    released.tracks[1].samples.sync = shared.subarray(0, released.tracks[1].samples.count);
+    const plan = planMp4Copy(released);
+    const sizes = released.tracks[0].samples.sizes;
+    releaseSampleTables(released);
+    expect(released.tracks.map((t) => t.samples.count)).toEqual([0, 0]);
+    expect(sizes.length, 'an array the table owned: detached').toBe(0);
+    expect(shared.length, 'a view into a buffer the table does not own alone: left').toBeGreaterThan(0);
+    const [a, b] = [await writeMp4(kept), await copyMp4(plan)];
+    expect(b.sha256).toBe(a.sha256);
+    expect(readFileSync(media('released.mp4')).equals(readFileSync(media('kept.mp4')))).toBe(true);
   });
 });

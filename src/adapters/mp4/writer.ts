@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { MessageChannel } from 'node:worker_threads';
 import { InvalidInputError } from '../../errors.ts';
 import type { Mp4WriteJob, Mp4WriteResult } from '../../types/mp4.ts';
 import { copyPieces, type PieceCopyJob, type PieceCopyOptions } from '../fs/piece-copy.ts';
@@ -44,6 +45,27 @@ export function planMp4Copy(job: Mp4WriteJob): PieceCopyJob {
     sources: [...layout.sourceOrder, ...unvisited].map((index) => ({ index, file: job.sources[index], size: sizes[index] })),
     totalSize: layout.totalSize,
   };
+}
+
+/**
+ * Gives the memory of a planned job's sample tables back now and leaves them empty: as garbage
+ * they lived until V8's next full collection, after the copy had started. Their buffers are
+ * transferred to a message that is never received, and closing its channel frees them. A table
+ * whose buffer it does not own alone (a view, a pooled Buffer) is left as it is.
+ */
+export function releaseSampleTables(job: Pick<Mp4WriteJob, 'tracks'>): void {
+  const owned = new Set<ArrayBuffer>();
+  for (const { samples } of job.tracks) {
+    for (const table of [samples.durations, samples.compositionOffsets, samples.sizes, samples.sync, samples.descriptionIndex, samples.piece, samples.pieceOffset]) {
+      const { buffer } = table;
+      if (buffer instanceof ArrayBuffer && table.byteOffset === 0 && table.byteLength === buffer.byteLength && buffer.byteLength > 0) owned.add(buffer);
+    }
+    samples.count = 0;
+  }
+  const { port1, port2 } = new MessageChannel();
+  port1.postMessage(null, [...owned]);
+  port1.close();
+  port2.close();
 }
 
 /**
