@@ -7,11 +7,21 @@ const BLOCK_BYTES = 32 << 20;
 const BYTES_PER_SAMPLE = 31;
 
 /**
+ * Frees array buffers now, not at the next garbage collection: they are transferred to a message
+ * that is never received, and closing its channel frees them. Each is left detached (length 0).
+ */
+export function freeBuffersNow(buffers: ArrayBuffer[]): void {
+  const { port1, port2 } = new MessageChannel();
+  port1.postMessage(null, buffers);
+  port1.close();
+  port2.close();
+}
+
+/**
  * Memory for the sample tables of many files that goes back to the system at once, without
  * waiting for a garbage collection. Tables of their own arrays land in glibc's heap in pieces of
  * 5-38 KB, and freed there they stayed resident for the rest of the run; here they are views into
- * blocks mapped on their own, and `release` unmaps those (their buffers are transferred to a
- * message that is never received, and closing its channel frees them).
+ * blocks mapped on their own, and `release` unmaps those (`freeBuffersNow`).
  */
 export class SampleTableArena {
   private readonly blocks: ArrayBuffer[] = [];
@@ -68,10 +78,7 @@ export class SampleTableArena {
       table.descriptionIndex = new Uint16Array(0);
       table.sync = new Uint8Array(0);
     }
-    const { port1, port2 } = new MessageChannel();
-    port1.postMessage(null, this.blocks);
-    port1.close();
-    port2.close();
+    freeBuffersNow(this.blocks);
     this.blocks.length = 0;
     this.tables.length = 0;
     this.block = null;

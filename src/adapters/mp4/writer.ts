@@ -1,9 +1,9 @@
 import { statSync } from 'node:fs';
-import { MessageChannel } from 'node:worker_threads';
 import { InvalidInputError } from '../../errors.ts';
 import type { Mp4WriteJob, Mp4WriteResult } from '../../types/mp4.ts';
 import { copyPieces, type PieceCopyJob, type PieceCopyOptions } from '../fs/piece-copy.ts';
 import { layoutMp4 } from './layout.ts';
+import { freeBuffersNow } from './table-arena.ts';
 
 export type WriteMp4Options = PieceCopyOptions;
 
@@ -48,10 +48,9 @@ export function planMp4Copy(job: Mp4WriteJob): PieceCopyJob {
 }
 
 /**
- * Gives the memory of a planned job's sample tables back now and leaves them empty: as garbage
- * they lived until V8's next full collection, after the copy had started. Their buffers are
- * transferred to a message that is never received, and closing its channel frees them. A table
- * whose buffer it does not own alone (a view, a pooled Buffer) is left as it is.
+ * Gives the memory of a planned job's sample tables back now (`freeBuffersNow`) and leaves them
+ * empty: as garbage they lived until V8's next full collection, after the copy had started. A
+ * table whose buffer it does not own alone (a view, a pooled Buffer) is left as it is.
  */
 export function releaseSampleTables(job: Pick<Mp4WriteJob, 'tracks'>): void {
   const owned = new Set<ArrayBuffer>();
@@ -62,10 +61,7 @@ export function releaseSampleTables(job: Pick<Mp4WriteJob, 'tracks'>): void {
     }
     samples.count = 0;
   }
-  const { port1, port2 } = new MessageChannel();
-  port1.postMessage(null, [...owned]);
-  port1.close();
-  port2.close();
+  freeBuffersNow([...owned]);
 }
 
 /**
