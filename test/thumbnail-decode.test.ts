@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyframeThumbnailArgs, numberedFilesPattern } from '../src/adapters/ffmpeg/args.ts';
+import { ffmpegPath } from '../src/adapters/ffmpeg/binary.ts';
+import { runFfmpeg } from '../src/adapters/ffmpeg/runner.ts';
+
+const [WIDTH, HEIGHT, FRAMES] = [320, 180, 4];
+let dir: string;
+let keyframes: string;
+
+function encode(args: string[]): void {
+  const run = spawnSync(ffmpegPath(), ['-v', 'error', '-y', ...args], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`ffmpeg ${args.join(' ')}: ${run.stderr}`);
+}
+
+/** Peak signal-to-noise ratio of two same-sized 8-bit pictures, dB. */
+function psnr(a: Buffer, b: Buffer): number {
+  let squares = 0;
+  for (let i = 0; i < a.length; i++) squares += (a[i]! - b[i]!) ** 2;
+  return 10 * Math.log10((255 * 255) / (squares / a.length));
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'thumbnail-decode-'));
+  keyframes = join(dir, 'keyframes.h264');
+  // detailed, noisy 1080p keyframes at a low bitrate, where deblocking has the most to do: lone
+  // keyframes in Annex B, as the thumbnail stage hands them to the decoder
+  encode(['-f', 'lavfi', '-i', 'mandelbrot=s=1920x1080:r=16,noise=alls=12:allf=t', '-frames:v', String(FRAMES), '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '30', '-g', '1', '-f', 'h264', keyframes]);
+}, 60_000);
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('the thumbnail decode', () => {
+  it('skips the deblocking filter yet gives thumbnails a viewer cannot tell from a full decode (PSNR over 45 dB against one)', async () => {
+    const frames = join(dir, 'frames.rgb');
+    const args = keyframeThumbnailArgs({ inputFile: keyframes, width: WIDTH, height: HEIGHT, outFile: frames, jpegPattern: numberedFilesPattern(dir, 'thumb-', '.jpg') });
+    await runFfmpeg({ args });
+    // the same decode and filters with the deblocking filter on: what the thumbnails were before
+    const skip = args.indexOf('-skip_loop_filter');
+    expect(args.slice(skip, skip + 2)).toEqual(['-skip_loop_filter', 'all']);
+    const reference = join(dir, 'reference.rgb');
+    const fullDecode = keyframeThumbnailArgs({ inputFile: keyframes, width: WIDTH, height: HEIGHT, outFile: reference, jpegPattern: numberedFilesPattern(dir, 'full-', '.jpg') });
+    fullDecode.splice(skip, 2);
+    await runFfmpeg({ args: fullDecode });
+
+    const [ours, full] = [await readFile(frames), await readFile(reference)];
+    const frameBytes = WIDTH * HEIGHT * 3;
+    expect([ours.length, full.length]).toEqual([FRAMES * frameBytes, FRAMES * frameBytes]);
+    expect((await readdir(dir)).filter((name) => name.startsWith('thumb-'))).toHaveLength(FRAMES);
+    for (let f = 0; f < FRAMES; f++) {
+      const [a, b] = [ours.subarray(f * frameBytes, (f + 1) * frameBytes), full.subarray(f * frameBytes, (f + 1) * frameBytes)];
+      // not the same bytes: the filter was skipped
+      expect(a.equals(b), `frame ${f}`).toBe(false);
+      expect(psnr(a, b), `frame ${f}`).toBeGreaterThan(45);
+    }
+  }, 60_000);
+});
