@@ -23,6 +23,26 @@ describe('readSampleDescriptions', () => {
     expect(entries[1]).toMatchObject({ codec: video.descriptions[0].codec, nalLengthSize: 4 });
   });
 
+  it('gives each call descriptions of its own, also for stsd bytes read before, and tells apart stsd boxes that differ in one field', async () => {
+    const model = await readMp4Model(variants.faststart());
+    const entry = Buffer.from(model.tracks.find((t) => t.kind === 'video')!.descriptions[0].raw);
+    const stsd = fullBox('stsd', 0, 0, u32(1), entry);
+    const [first] = readSampleDescriptions(stsd, 'video');
+    const [again] = readSampleDescriptions(Buffer.from(stsd), 'video');
+    expect(again).toEqual(first);
+    expect(again).not.toBe(first);
+    expect(again.raw).not.toBe(first.raw);
+    (first as { width: number }).width = 1;
+    first.raw[8] = 0xff;
+    expect(readSampleDescriptions(stsd, 'video')[0]).toMatchObject({ width: 160, raw: new Uint8Array(entry) });
+
+    const wider = Buffer.from(entry);
+    wider.writeUInt16BE(176, 32);
+    expect(readSampleDescriptions(fullBox('stsd', 0, 0, u32(1), wider), 'video')[0]).toMatchObject({ width: 176 });
+    // the same bytes under another handler are read as that kind
+    expect(readSampleDescriptions(stsd, 'other')[0].kind).toBe('other');
+  });
+
   it('keeps an entry mp4box.js does not know as "other" with its bytes', () => {
     const entry = Buffer.concat([u32(16), Buffer.from('zzzz'), Buffer.alloc(8)]);
     const [description] = readSampleDescriptions(fullBox('stsd', 0, 0, u32(1), entry), 'other');

@@ -34,6 +34,22 @@ interface ParsedEntry {
  * they are read here. `kind` comes from the track's handler.
  */
 export function readSampleDescriptions(stsd: Uint8Array, kind: 'video' | 'audio' | 'other'): SampleDescription[] {
+  // a recording's chunks share their stsd bytes: mp4box.js parses each distinct one once (its
+  // first parses run cold, 1 ms each, 25 ms of a 1 h probe), every chunk gets descriptions of its own
+  const key = `${kind}:${Buffer.from(stsd.buffer, stsd.byteOffset, stsd.byteLength).toString('latin1')}`;
+  let parsed = parsedDescriptions.get(key);
+  if (!parsed) {
+    if (parsedDescriptions.size >= PARSED_KEPT) parsedDescriptions.clear();
+    parsed = parseSampleDescriptions(stsd, kind);
+    parsedDescriptions.set(key, parsed);
+  }
+  return parsed.map((description) => ({ ...description, raw: description.raw.slice() }));
+}
+
+const PARSED_KEPT = 32;
+const parsedDescriptions = new Map<string, SampleDescription[]>();
+
+function parseSampleDescriptions(stsd: Uint8Array, kind: 'video' | 'audio' | 'other'): SampleDescription[] {
   const buf = Buffer.from(stsd.buffer, stsd.byteOffset, stsd.byteLength);
   return childBoxes(buf, 16, buf.length).map((span) => {
     const raw = stsd.slice(span.start, span.end);
