@@ -10,7 +10,7 @@
  * meta per slot: source index, position, length (0 = the source's end, -1 = the end of all).
  */
 export const PIECE_COPY_WORKER_SOURCE = `
-const { workerData, parentPort } = require('node:worker_threads');
+const { workerData, parentPort, MessageChannel } = require('node:worker_threads');
 const fs = require('node:fs');
 const { createHash } = require('node:crypto');
 const { role, ring, ctlBuffer, metaBuffer, blockBytes, slots } = workerData;
@@ -98,7 +98,7 @@ function writeAll(fd, segments, position) {
   }
 }
 
-function write() {
+async function write() {
   const { outFile, head, pieceTable, pieceBytes, totalSize, progressBytes } = workerData;
   const count = pieceTable.length / 3;
   const fd = fs.openSync(outFile, 'w');
@@ -139,6 +139,16 @@ function write() {
   };
   try {
     emit([head]);
+    // the head holds the moov (12 bytes a sample, 5 MB at 4 h): written, it goes back to the system
+    // now, not when this thread exits after the copy. A buffer transferred on a closed channel is
+    // freed once the channel's close completes, which takes one turn of this thread's event loop
+    if (head.buffer instanceof ArrayBuffer) {
+      const { port1, port2 } = new MessageChannel();
+      port1.postMessage(null, [head.buffer]);
+      port1.close();
+      port2.close();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
     take(-1, 0, 0, null);
     for (let k = 0; ; k++) {
       if (!waitFor(PRODUCED, k + 1)) return;
@@ -156,12 +166,14 @@ function write() {
   return { type: 'done', sha256: hash.digest('hex'), written };
 }
 
-try {
-  parentPort.postMessage((role === 'read' ? read() : write()) ?? { type: 'stopped' });
-} catch (error) {
-  Atomics.store(ctl, STOP, 2);
-  Atomics.notify(ctl, PRODUCED);
-  Atomics.notify(ctl, CONSUMED);
-  parentPort.postMessage({ type: 'error', message: String((error && error.message) || error), file: error && error.file, invalidInput: !!(error && error.invalidInput) });
-}
+(async () => {
+  try {
+    parentPort.postMessage((role === 'read' ? read() : await write()) ?? { type: 'stopped' });
+  } catch (error) {
+    Atomics.store(ctl, STOP, 2);
+    Atomics.notify(ctl, PRODUCED);
+    Atomics.notify(ctl, CONSUMED);
+    parentPort.postMessage({ type: 'error', message: String((error && error.message) || error), file: error && error.file, invalidInput: !!(error && error.invalidInput) });
+  }
+})();
 `;
