@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTool } from '../fixtures/corpus/tools.ts';
 import { keyframeThumbnailArgs, numberedFilesPattern } from '../src/adapters/ffmpeg/args.ts';
 import { ffmpegPath } from '../src/adapters/ffmpeg/binary.ts';
 import { runFfmpeg } from '../src/adapters/ffmpeg/runner.ts';
@@ -10,11 +10,6 @@ import { runFfmpeg } from '../src/adapters/ffmpeg/runner.ts';
 const [WIDTH, HEIGHT, FRAMES] = [320, 180, 4];
 let dir: string;
 let keyframes: string;
-
-function encode(args: string[]): void {
-  const run = spawnSync(ffmpegPath(), ['-v', 'error', '-y', ...args], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`ffmpeg ${args.join(' ')}: ${run.stderr}`);
-}
 
 /** Peak signal-to-noise ratio of two same-sized 8-bit pictures, dB. */
 function psnr(a: Buffer, b: Buffer): number {
@@ -28,7 +23,7 @@ beforeAll(async () => {
   keyframes = join(dir, 'keyframes.h264');
   // detailed, noisy 1080p keyframes at a low bitrate, where deblocking has the most to do: lone
   // keyframes in Annex B, as the thumbnail stage hands them to the decoder
-  encode(['-f', 'lavfi', '-i', 'mandelbrot=s=1920x1080:r=16,noise=alls=12:allf=t', '-frames:v', String(FRAMES), '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '30', '-g', '1', '-f', 'h264', keyframes]);
+  await runTool(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'mandelbrot=s=1920x1080:r=16,noise=alls=12:allf=t', '-frames:v', String(FRAMES), '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '30', '-g', '1', '-f', 'h264', keyframes]);
 }, 60_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 

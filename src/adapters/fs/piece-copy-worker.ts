@@ -142,6 +142,7 @@ async function write() {
     // the head holds the moov (12 bytes a sample, 5 MB at 4 h): written, it goes back to the system
     // now, not when this thread exits after the copy. A buffer transferred on a closed channel is
     // freed once the channel's close completes, which takes one turn of this thread's event loop
+    // (freeBuffersNow in table-arena.ts does the same on the main thread; this source imports nothing)
     if (head.buffer instanceof ArrayBuffer) {
       const { port1, port2 } = new MessageChannel();
       port1.postMessage(null, [head.buffer]);

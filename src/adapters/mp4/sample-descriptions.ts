@@ -35,7 +35,8 @@ interface ParsedEntry {
  */
 export function readSampleDescriptions(stsd: Uint8Array, kind: 'video' | 'audio' | 'other'): SampleDescription[] {
   // a recording's chunks share their stsd bytes: mp4box.js parses each distinct one once (its
-  // first parses run cold, 1 ms each, 25 ms of a 1 h probe), every chunk gets descriptions of its own
+  // first parses run cold, 1 ms each, 25 ms of a 1 h probe); each call gets description objects and
+  // bytes of its own, the parameter sets (read only) are shared
   const key = `${kind}:${Buffer.from(stsd.buffer, stsd.byteOffset, stsd.byteLength).toString('latin1')}`;
   let parsed = parsedDescriptions.get(key);
   if (!parsed) {
