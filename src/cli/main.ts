@@ -1,5 +1,8 @@
 import { exitCodeOf, PipelineError, UsageError } from '../errors.ts';
 import { stderrTerminal } from './terminal.ts';
+import { keepYoungGenerationSmall } from './young-generation.ts';
+
+keepYoungGenerationSmall();
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: (argv: string[]) => Promise<number> }> }> = {
   process: { summary: 'post-process one recording (a chunk directory or an event file)', load: () => import('./commands/process.ts') },
