@@ -1,6 +1,6 @@
 import type { SampleTable } from '../../types/mp4.ts';
 import { childrenOf, findChild, fullBox, MalformedBoxError, need, type BoxSpan } from './boxes.ts';
-import { emptySampleTable } from './sample-tables.ts';
+import { emptySampleTable, sampleTableOf } from './sample-tables.ts';
 
 /** trex: a track's fragment defaults. */
 export interface TrackDefaults {
@@ -58,16 +58,16 @@ export class SampleTableBuilder {
   build(): SampleTable {
     const t = this.table;
     const n = this.count;
-    return {
+    return sampleTableOf({
       count: n,
       dts: t.dts.slice(0, n),
+      offsets: t.offsets.slice(0, n),
       durations: t.durations.slice(0, n),
       compositionOffsets: t.compositionOffsets.slice(0, n),
-      offsets: t.offsets.slice(0, n),
       sizes: t.sizes.slice(0, n),
-      sync: t.sync.slice(0, n),
       descriptionIndex: t.descriptionIndex.slice(0, n),
-    };
+      sync: t.sync.slice(0, n),
+    });
   }
 
   private grow(): void {

@@ -1,5 +1,6 @@
 import { MessageChannel } from 'node:worker_threads';
 import type { SampleTable } from '../../types/mp4.ts';
+import { sampleTableOf } from './sample-tables.ts';
 
 /** glibc's mmap threshold rises to at most 32 MiB, so a block this large is always mapped on its own. */
 const BLOCK_BYTES = 32 << 20;
@@ -46,7 +47,7 @@ export class SampleTableArena {
       at += width * count;
       return view;
     };
-    const table: SampleTable = {
+    const table = sampleTableOf({
       count,
       dts: take((b, o, n) => new Float64Array(b, o, n), 8),
       offsets: take((b, o, n) => new Float64Array(b, o, n), 8),
@@ -55,7 +56,7 @@ export class SampleTableArena {
       sizes: take((b, o, n) => new Uint32Array(b, o, n), 4),
       descriptionIndex: take((b, o, n) => new Uint16Array(b, o, n), 2),
       sync: take((b, o, n) => new Uint8Array(b, o, n), 1),
-    };
+    });
     this.used += bytes;
     this.tables.push(table);
     return table;
