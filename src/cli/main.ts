@@ -1,8 +1,10 @@
 import { exitCodeOf, PipelineError, UsageError } from '../errors.ts';
 import { stderrTerminal } from './terminal.ts';
+import { detachABufferFirst } from '../adapters/mp4/table-arena.ts';
 import { keepYoungGenerationSmall } from './young-generation.ts';
 
 keepYoungGenerationSmall();
+detachABufferFirst();
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: (argv: string[]) => Promise<number> }> }> = {
   process: { summary: 'post-process one recording (a chunk directory or an event file)', load: () => import('./commands/process.ts') },

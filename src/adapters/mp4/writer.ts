@@ -48,9 +48,10 @@ export function planMp4Copy(job: Mp4WriteJob): PieceCopyJob {
 }
 
 /**
- * Gives the memory of a planned job's sample tables back now (`freeBuffersNow`) and leaves them
- * empty: as garbage they lived until V8's next full collection, after the copy had started. A
- * table whose buffer it does not own alone (a view, a pooled Buffer) is left as it is.
+ * Gives the memory of a planned job's sample tables back now (`freeBuffersNow`) and leaves their
+ * arrays empty (detached; no field is written, see `SampleTableArena.release`): as garbage they
+ * lived until V8's next full collection, after the copy had started. A table whose buffer it does
+ * not own alone (a view, a pooled Buffer) is left as it is.
  */
 export function releaseSampleTables(job: Pick<Mp4WriteJob, 'tracks'>): void {
   const owned = new Set<ArrayBuffer>();
@@ -59,7 +60,6 @@ export function releaseSampleTables(job: Pick<Mp4WriteJob, 'tracks'>): void {
       const { buffer } = table;
       if (buffer instanceof ArrayBuffer && table.byteOffset === 0 && table.byteLength === buffer.byteLength && buffer.byteLength > 0) owned.add(buffer);
     }
-    samples.count = 0;
   }
   freeBuffersNow([...owned]);
 }
