@@ -5,7 +5,7 @@ import { ftypBox } from './boxes/ftyp.ts';
 import { mdhdBox, mvhdBox, tkhdBox } from './boxes/headers.ts';
 import { mdatHeader, mdatHeaderSize } from './boxes/mdat-header.ts';
 import { checkedRaw, defaultMediaHeader, selfContainedDinf, stsdBox } from './boxes/media-boxes.ts';
-import { chunkOffsetPlan, cttsPlan, stscPlan, stssPlan, sttsPlan, stszPlan } from './boxes/sample-table.ts';
+import { chunkOffsetPlan, countSampleTable, cttsPlan, type SampleTableCounts, stscPlan, stssPlan, sttsPlan, stszPlan } from './boxes/sample-table.ts';
 
 const MAX_UINT32 = 0xffffffff;
 
@@ -123,20 +123,14 @@ export function trackChunks(track: OutputTrack, pieces: readonly MdatPiece[], pi
   return { offsets, samplesPerChunk, descriptionIndex: chunkDescription };
 }
 
-function mediaDuration(samples: OutputSampleTable): number {
-  let sum = 0;
-  for (let i = 0; i < samples.count; i++) sum += samples.durations[i];
-  return sum;
-}
-
-/** tkhd duration in the movie timescale: the edit list's length, else the media's. */
-export function presentedDuration(track: OutputTrack, movieTimescale: number): number {
+/** tkhd duration in the movie timescale: the edit list's length, else the media's (`mediaDuration`, in the track's timescale). */
+export function presentedDuration(track: OutputTrack, movieTimescale: number, mediaDuration: number): number {
   if (track.edits.length > 0) return track.edits.reduce((sum, edit) => sum + edit.segmentDuration, 0);
-  return Math.round((mediaDuration(track.samples) * movieTimescale) / track.timescale);
+  return Math.round((mediaDuration * movieTimescale) / track.timescale);
 }
 
 /** A trak's boxes, sized; the chunk offsets are written plus `payloadStart()`, known once the moov is sized. */
-function trakPlan(track: OutputTrack, movieTimescale: number, chunks: TrackChunks, large: boolean, payloadStart: () => number): BoxPlan {
+function trakPlan(track: OutputTrack, movieTimescale: number, chunks: TrackChunks, counts: SampleTableCounts, large: boolean, payloadStart: () => number): BoxPlan {
   const s = track.samples;
   const raw = track.raw;
   const field = `tracks[id ${track.id}].raw`;
@@ -144,11 +138,11 @@ function trakPlan(track: OutputTrack, movieTimescale: number, chunks: TrackChunk
   const edts = edtsBox(track.edits);
   const stbl = containerPlan('stbl', [
     bytesPlan(stsdBox(track.sampleEntries)),
-    sttsPlan(s.durations.subarray(0, count)),
-    cttsPlan(s.compositionOffsets.subarray(0, count)),
-    stssPlan(s.sync.subarray(0, count)),
+    sttsPlan(s.durations.subarray(0, count), counts),
+    cttsPlan(s.compositionOffsets.subarray(0, count), counts),
+    stssPlan(s.sync.subarray(0, count), counts),
     stscPlan(chunks.samplesPerChunk, chunks.descriptionIndex),
-    stszPlan(s.sizes.subarray(0, count)),
+    stszPlan(s.sizes.subarray(0, count), counts),
     chunkOffsetPlan(chunks.offsets, large, payloadStart),
   ]);
   const minf = containerPlan('minf', [
@@ -157,12 +151,12 @@ function trakPlan(track: OutputTrack, movieTimescale: number, chunks: TrackChunk
     stbl,
   ]);
   const mdia = containerPlan('mdia', [
-    bytesPlan(mdhdBox({ timescale: track.timescale, duration: mediaDuration(s), language: track.language })),
+    bytesPlan(mdhdBox({ timescale: track.timescale, duration: counts.mediaDuration, language: track.language })),
     bytesPlan(checkedRaw(raw.hdlr, 'hdlr', `${field}.hdlr`)),
     minf,
   ]);
   return containerPlan('trak', [
-    bytesPlan(tkhdBox({ trackId: track.id, duration: presentedDuration(track, movieTimescale), width: track.width, height: track.height, audio: track.kind === 'audio' })),
+    bytesPlan(tkhdBox({ trackId: track.id, duration: presentedDuration(track, movieTimescale, counts.mediaDuration), width: track.width, height: track.height, audio: track.kind === 'audio' })),
     edts === null ? null : bytesPlan(edts),
     mdia,
   ]);
@@ -184,9 +178,10 @@ export function layoutMp4(job: Omit<Mp4WriteJob, 'outFile'>): Mp4Layout {
   });
   const ftyp = ftypBox(job.ftyp);
   const chunks = job.tracks.map((track) => trackChunks(track, job.pieces, pieceStarts));
+  const counts = job.tracks.map((track) => countSampleTable(track.samples));
   const mvhd = mvhdBox({
     timescale: job.movieTimescale,
-    duration: Math.max(...job.tracks.map((t) => presentedDuration(t, job.movieTimescale))),
+    duration: Math.max(...job.tracks.map((t, i) => presentedDuration(t, job.movieTimescale, counts[i].mediaDuration))),
     nextTrackId: Math.max(...ids) + 1,
   });
   let lastChunkOffset = 0;
@@ -195,7 +190,7 @@ export function layoutMp4(job: Omit<Mp4WriteJob, 'outFile'>): Mp4Layout {
   const headerSize = mdatHeaderSize(payloadSize);
   let payloadStart = 0;
   const moovPlan = (large: boolean) =>
-    containerPlan('moov', [bytesPlan(mvhd), ...job.tracks.map((track, i) => trakPlan(track, job.movieTimescale, chunks[i], large, () => payloadStart))]);
+    containerPlan('moov', [bytesPlan(mvhd), ...job.tracks.map((track, i) => trakPlan(track, job.movieTimescale, chunks[i], counts[i], large, () => payloadStart))]);
   const small = moovPlan(false);
   const largeOffsets = ftyp.length + small.size + headerSize + lastChunkOffset > MAX_UINT32;
   const moov = largeOffsets ? moovPlan(true) : small;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { boxesOf } from './parsed-by-mp4box.ts';
-import { chunkOffsetBox, cttsBox, runLengths, stscBox, stssBox, sttsBox, stszBox } from './sample-table.ts';
+import { chunkOffsetBox, countSampleTable, cttsBox, runLengths, stscBox, stssBox, sttsBox, stszBox } from './sample-table.ts';
 
 function one(bytes: Buffer | null) {
   expect(bytes).not.toBeNull();
@@ -27,6 +27,10 @@ describe('sample table boxes round-trip through mp4box.js', () => {
     expect(box.type).toBe('stts');
     expect(box.sample_counts).toEqual([3, 1, 1, 1]);
     expect(expand(box.sample_counts, box.sample_deltas)).toEqual([...durations]);
+    const constant = one(sttsBox(new Uint32Array(1000).fill(1024)));
+    expect([constant.sample_counts, constant.sample_deltas, constant.size]).toEqual([[1000], [1024], 24]);
+    const delay = one(cttsBox(new Int32Array(7).fill(-2048)));
+    expect([delay.version, delay.sample_counts, delay.sample_offsets]).toEqual([1, [7], [-2048]]);
   });
 
   it('ctts: absent when all offsets are zero, version 0 when all >= 0, version 1 with a negative', () => {
@@ -48,6 +52,10 @@ describe('sample table boxes round-trip through mp4box.js', () => {
     const listed = one(stszBox(new Uint32Array(sizes)));
     expect([listed.sample_size, listed.sample_count, listed.sample_sizes]).toEqual([0, 4, sizes]);
     expect(one(stszBox(new Uint32Array(0))).sample_count).toBe(0);
+    // a view into a larger buffer (copied and swapped natively) and a plain array (written one by one)
+    const backing = new Uint32Array([99, ...sizes, 99]);
+    expect(one(stszBox(backing.subarray(1, 5))).sample_sizes).toEqual(sizes);
+    expect(stszBox(backing.subarray(1, 5)).equals(stszBox(sizes))).toBe(true);
   });
 
   it('stsc: runs of equal chunks merged into one entry', () => {
@@ -72,5 +80,30 @@ describe('sample table boxes round-trip through mp4box.js', () => {
     const box = one(stssBox(new Uint8Array([1, 0, 0, 1, 0, 1])));
     expect(box.sample_numbers).toEqual([1, 4, 6]);
     expect(one(stssBox(new Uint8Array([0, 0]))).sample_numbers).toEqual([]);
+  });
+
+  it('countSampleTable counts in one pass what each table counts alone, over the first `count` samples only', () => {
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (const count of [0, 1, 2, 17, 500]) {
+      const length = count + 3;
+      const durations = Uint32Array.from({ length }, () => [512, 512, 1024][random(3)]);
+      const compositionOffsets = Int32Array.from({ length }, () => [0, 0, 1024, -512][random(count % 2 ? 4 : 3)]);
+      const sync = Uint8Array.from({ length }, () => (random(4) === 0 ? 1 : 0));
+      const sizes = count === 17 ? new Uint32Array(length).fill(6) : Uint32Array.from({ length }, () => 1 + random(3));
+      const head = <T extends { slice(a: number, b: number): T }>(a: T) => a.slice(0, count);
+      const offsets = [...head(compositionOffsets)];
+      expect(countSampleTable({ count, durations, compositionOffsets, sync, sizes }), `count ${count}`).toEqual({
+        durationRuns: runLengths(head(durations))[0].length,
+        compositionRuns: offsets.some((o) => o !== 0) ? runLengths(offsets)[0].length : 0,
+        negativeCompositionOffset: offsets.some((o) => o < 0),
+        syncSamples: [...head(sync)].filter(Boolean).length,
+        uniformSize: count > 0 && head(sizes).every((s) => s === sizes[0]) ? sizes[0] : 0,
+        mediaDuration: [...head(durations)].reduce((a, b) => a + b, 0),
+      });
+    }
   });
 });
