@@ -88,8 +88,13 @@ export function trackChunks(track: OutputTrack, pieces: readonly MdatPiece[], pi
     shift[k] = pieceStarts[k] - low[k];
   });
   const entries = track.sampleEntries.length;
-  // two passes (check and count, then fill) so no per-sample array is allocated for a per-chunk table
-  let chunks = 0;
+  // one pass, into arrays of a sample's length cut to the chunks found: the chunks of a recording's
+  // interleaved files are one or two samples long, so a counting pass first saved no memory and
+  // cost a second cold pass over every sample
+  const offsets = new Float64Array(count);
+  const samplesPerChunk = new Uint32Array(count);
+  const chunkDescription = new Uint16Array(count);
+  let chunk = -1;
   let nextByte = -1;
   let lastDescription = -1;
   for (let i = 0; i < count; i++) {
@@ -100,18 +105,6 @@ export function trackChunks(track: OutputTrack, pieces: readonly MdatPiece[], pi
     const d = descriptionIndex[i];
     if (d < 1 || d > entries) throw new RangeError(`${where}.descriptionIndex[${i}]: ${d}, but the track has ${entries} sample entries`);
     const offset = shift[p] + at;
-    if (offset !== nextByte || d !== lastDescription) chunks++;
-    lastDescription = d;
-    nextByte = offset + sizes[i];
-  }
-  const offsets = new Float64Array(chunks);
-  const samplesPerChunk = new Uint32Array(chunks);
-  const chunkDescription = new Uint16Array(chunks);
-  nextByte = -1;
-  lastDescription = -1;
-  for (let i = 0, chunk = -1; i < count; i++) {
-    const offset = shift[piece[i]] + pieceOffset[i];
-    const d = descriptionIndex[i];
     if (offset !== nextByte || d !== lastDescription) {
       offsets[++chunk] = offset;
       chunkDescription[chunk] = d;
@@ -120,7 +113,8 @@ export function trackChunks(track: OutputTrack, pieces: readonly MdatPiece[], pi
     lastDescription = d;
     nextByte = offset + sizes[i];
   }
-  return { offsets, samplesPerChunk, descriptionIndex: chunkDescription };
+  const chunks = chunk + 1;
+  return { offsets: offsets.subarray(0, chunks), samplesPerChunk: samplesPerChunk.subarray(0, chunks), descriptionIndex: chunkDescription.subarray(0, chunks) };
 }
 
 /** tkhd duration in the movie timescale: the edit list's length, else the media's (`mediaDuration`, in the track's timescale). */
