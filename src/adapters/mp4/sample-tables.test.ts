@@ -50,6 +50,19 @@ describe('readSampleTables', () => {
     expect(Array.from(readSampleTables(constant.buf, constant.stbl).offsets)).toEqual([1000, 1007, 5000, 5007, 9000, 9007]);
   });
 
+  it('reads stsz and stco at any byte alignment, values up to 2^32 - 1', () => {
+    const big = [0xffffffff, 0x80000001, 7, 0x01020304, 0, 65536];
+    const children = [fullBox('stsz', 0, 0, u32(0, big.length, ...big)), fullBox('stsc', 0, 0, u32(1, 1, 1, 1)), fullBox('stco', 0, 0, u32(6, ...big)), base[3]];
+    for (const pad of [1, 2, 3]) {
+      const inner = box('stbl', ...children);
+      const buf = Buffer.concat([Buffer.alloc(pad, 0xee), inner]).subarray(pad);
+      expect(buf.byteOffset % 4).not.toBe(0);
+      const t = readSampleTables(buf, { type: 'stbl', start: 0, body: 8, end: buf.length });
+      expect(Array.from(t.sizes)).toEqual(big);
+      expect(Array.from(t.offsets)).toEqual(big);
+    }
+  });
+
   it('refuses tables that place fewer samples than stsz holds', () => {
     const { buf, stbl } = stblOf(base[0], base[1], fullBox('stco', 0, 0, u32(2, 1000, 5000)), base[3]);
     expect(() => readSampleTables(buf, stbl)).toThrow('place 4 of 6 samples');

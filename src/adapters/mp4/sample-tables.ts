@@ -1,9 +1,25 @@
+import { endianness } from 'node:os';
 import type { SampleTable } from '../../types/mp4.ts';
 import { findChild, fullBox, MalformedBoxError, need, type BoxSpan } from './boxes.ts';
 import type { SampleTableArena } from './table-arena.ts';
 
 /** DataView's getters, not Buffer's readUInt32BE: a four-hour recording's chunks hold 500k table entries. */
 const viewOf = (buf: Buffer) => new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+/**
+ * `count` big-endian 32-bit values from `at`, copied and byte-swapped by native code: the first
+ * chunks' tables are read before V8 optimises a loop (stco 8.6 ms of the first two chunks' 49).
+ */
+function uint32sAt(buf: Buffer, at: number, count: number): Uint32Array {
+  const values = new Uint32Array(count);
+  const bytes = Buffer.from(values.buffer, 0, count * 4);
+  bytes.set(buf.subarray(at, at + count * 4));
+  if (LITTLE_ENDIAN) bytes.swap32();
+  else for (let i = 0; i < count; i++) values[i] = buf.readUInt32BE(at + i * 4);
+  return values;
+}
 
 /**
  * A sample table with its fields in the one order every table is built in, whatever made it (a
@@ -82,15 +98,13 @@ function readSizes(buf: Buffer, box: BoxSpan | undefined): Uint32Array {
   const { fields } = fullBox(buf, box);
   need(box, fields, 8);
   const count = buf.readUInt32BE(fields + 4);
-  const sizes = new Uint32Array(count);
   if (box.type === 'stsz') {
     const constant = buf.readUInt32BE(fields);
-    if (constant) return sizes.fill(constant);
+    if (constant) return new Uint32Array(count).fill(constant);
     need(box, fields + 8, count * 4);
-    const view = viewOf(buf);
-    for (let i = 0; i < count; i++) sizes[i] = view.getUint32(fields + 8 + i * 4);
-    return sizes;
+    return uint32sAt(buf, fields + 8, count);
   }
+  const sizes = new Uint32Array(count);
   const fieldSize = buf[fields + 3];
   need(box, fields + 8, Math.ceil((count * fieldSize) / 8));
   for (let i = 0; i < count; i++) {
@@ -109,8 +123,12 @@ function readChunkOffsets(buf: Buffer, box: BoxSpan | undefined): Float64Array {
   const wide = box.type === 'co64';
   need(box, fields + 4, count * (wide ? 8 : 4));
   const offsets = new Float64Array(count);
+  if (!wide) {
+    offsets.set(uint32sAt(buf, fields + 4, count));
+    return offsets;
+  }
   const view = viewOf(buf);
-  for (let i = 0; i < count; i++) offsets[i] = wide ? view.getUint32(fields + 4 + i * 8) * 2 ** 32 + view.getUint32(fields + 8 + i * 8) : view.getUint32(fields + 4 + i * 4);
+  for (let i = 0; i < count; i++) offsets[i] = view.getUint32(fields + 4 + i * 8) * 2 ** 32 + view.getUint32(fields + 8 + i * 8);
   return offsets;
 }
 
