@@ -126,8 +126,13 @@ function readTrak(buf: Buffer, trak: BoxSpan, tables?: SampleTableArena): TrakWi
 }
 
 function lastByteOf(samples: SampleTable): number {
+  const { count, offsets, sizes } = samples;
   let last = 0;
-  for (let i = 0; i < samples.count; i++) last = Math.max(last, samples.offsets[i] + samples.sizes[i]);
+  // a comparison, not Math.max: a loop run first in the interpreter, where each call costs
+  for (let i = 0; i < count; i++) {
+    const end = offsets[i] + sizes[i];
+    if (end > last) last = end;
+  }
   return last;
 }
 
