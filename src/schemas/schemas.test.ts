@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { InvalidInputError } from '../errors.ts';
 import { chunkMetadataSchema } from './chunk-metadata.ts';
 import { manifestJsonSchema } from './manifest.ts';
@@ -85,5 +86,28 @@ describe('manifest JSON Schema', () => {
   it('is the one generated from the zod schema (run npm run schema after changing it)', () => {
     const committed = JSON.parse(readFileSync(new URL('../../schema/manifest.schema.json', import.meta.url), 'utf8'));
     expect(committed).toEqual(manifestJsonSchema());
+  });
+});
+
+describe('parseDocument', () => {
+  /** How many functions zod generates from source while `run` runs. */
+  function functionsGenerated(run: () => void): number {
+    const original = globalThis.Function;
+    let made = 0;
+    globalThis.Function = new Proxy(original, { construct: (target, args) => (made++, Reflect.construct(target, args)) });
+    try {
+      run();
+    } finally {
+      globalThis.Function = original;
+    }
+    return made;
+  }
+
+  it('parses without generating a parser per object schema: a handful of documents never repays it', () => {
+    // fresh schemas, so nothing was generated for them before; zod's default does generate one
+    expect(functionsGenerated(() => z.object({ a: z.number(), b: z.object({ c: z.string() }) }).parse({ a: 1, b: { c: 'x' } }))).toBeGreaterThan(0);
+    const schema = z.object({ a: z.number(), b: z.object({ c: z.string() }) });
+    expect(functionsGenerated(() => expect(parseDocument(schema, { a: 1, b: { c: 'x' } }, 'doc.json')).toEqual({ a: 1, b: { c: 'x' } }))).toBe(0);
+    expect(() => parseDocument(schema, { a: 1, b: { c: 2 } }, 'doc.json')).toThrow(expect.objectContaining({ field: 'b.c', message: 'expected string, got a number' }));
   });
 });
