@@ -14,6 +14,7 @@ import { Writable } from 'node:stream';
 import { ffconcatPath } from '../src/adapters/ffmpeg/args.ts';
 import { ffmpegPath } from '../src/adapters/ffmpeg/binary.ts';
 import { runSampled, type TreeRun } from './process-tree.ts';
+import { nodeStartup, withoutExtraCaCerts } from './node-startup.ts';
 import { benchRecording, type BenchRecording } from './recording.ts';
 import { stageTimes, type StageTime } from './stages.ts';
 
@@ -25,7 +26,9 @@ const RECORDINGS = [
   { name: '4h', chunks: 48 },
 ].filter((r) => !process.env.BENCH_ONLY || r.name === process.env.BENCH_ONLY);
 
-type Method = 'acsrec' | 'concat' | 'cat';
+type Method = 'acsrec' | 'acsrec-no-extra-ca' | 'concat' | 'cat';
+/** acsrec also without NODE_EXTRA_CA_CERTS when the machine sets it: what a machine without it would see. */
+const METHODS: Method[] = process.env.NODE_EXTRA_CA_CERTS ? ['acsrec', 'acsrec-no-extra-ca', 'concat', 'cat'] : ['acsrec', 'concat', 'cat'];
 
 interface Measured {
   run: TreeRun;
@@ -54,11 +57,10 @@ async function measure(method: Method, recording: BenchRecording, outRoot: strin
   // the previous run's gigabytes are written back before this one starts, not while it runs
   spawnSync('sync');
   try {
-    if (method === 'acsrec') {
+    if (method === 'acsrec' || method === 'acsrec-no-extra-ca') {
       const spawnedAt = Date.now();
-      const run = await runSampled(process.execPath, [join(ROOT, 'bin/acsrec.js'), 'process', recording.dir, '--out', join(out, 'result')], {
-        env: { ...process.env, ACSREC_LOG_LEVEL: 'debug' },
-      });
+      const env = { ...(method === 'acsrec' ? process.env : withoutExtraCaCerts(process.env)), ACSREC_LOG_LEVEL: 'debug' };
+      const run = await runSampled(process.execPath, [join(ROOT, 'bin/acsrec.js'), 'process', recording.dir, '--out', join(out, 'result')], { env });
       if (run.exitCode !== 0) throw new Error(`acsrec exited with ${run.exitCode}: ${run.stderr.trim().split('\n').at(-1)}`);
       return { run, stages: stageTimes(run.stderr, spawnedAt, run.wallMs, run.children) };
     }
@@ -86,12 +88,12 @@ async function benchOne(recording: BenchRecording): Promise<RecordingResult> {
   const outRoot = join(CACHE, 'out');
   log(`${recording.name}: warming the page cache (reading all ${recording.chunkCount} chunks once) ...`);
   await warmPageCache(recording);
-  const runs: Record<Method, Measured[]> = { acsrec: [], concat: [], cat: [] };
+  const runs: Record<Method, Measured[]> = { acsrec: [], 'acsrec-no-extra-ca': [], concat: [], cat: [] };
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const method of ['acsrec', 'concat', 'cat'] as Method[]) {
+    for (const method of METHODS) {
       const m = await measure(method, recording, outRoot);
       runs[method].push(m);
-      log(`${recording.name} round ${round}/${ROUNDS} ${method.padEnd(6)} ${sec(m.run.wallMs).padStart(9)}  cpu ${m.run.cpuSec.toFixed(2)} s (sys ${m.run.systemSec.toFixed(2)})  peak tree RSS ${mb(m.run.treePeakKb)}`);
+      log(`${recording.name} round ${round}/${ROUNDS} ${method.padEnd(18)} ${sec(m.run.wallMs).padStart(9)}  cpu ${m.run.cpuSec.toFixed(2)} s (sys ${m.run.systemSec.toFixed(2)})  peak tree RSS ${mb(m.run.treePeakKb)}`);
     }
   }
   return { recording, runs };
@@ -130,6 +132,9 @@ function report(results: RecordingResult[], machineBefore: string): string {
       }),
     ]),
   );
+  if (METHODS.includes('acsrec-no-extra-ca')) {
+    lines.push(`acsrec started without NODE_EXTRA_CA_CERTS (this machine sets it), in the same rounds: ${results.map((r) => `${r.recording.name} ${sec(wall(r, 'acsrec-no-extra-ca'))}, ${(wall(r, 'acsrec-no-extra-ca') / wall(r, 'concat')).toFixed(2)}x concat`).join('; ')}`);
+  }
   lines.push('');
   lines.push('CPU time (user+sys of the whole process tree, median; sys in brackets): less sensitive than wall time to other load on the machine');
   const cpu = (r: RecordingResult, m: Method) => median(r.runs[m].map((x) => x.run.cpuSec));
@@ -186,7 +191,7 @@ function report(results: RecordingResult[], machineBefore: string): string {
 
 async function main(): Promise<void> {
   log(`bench cache: ${CACHE}`);
-  const machineBefore = machine();
+  const machineBefore = `${machine()}; ${nodeStartup()}`;
   const recordings: BenchRecording[] = [];
   for (const r of RECORDINGS) recordings.push(await benchRecording(CACHE, r.name, r.chunks, log));
   const results: RecordingResult[] = [];
