@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { boxesOf } from './parsed-by-mp4box.ts';
-import { chunkOffsetBox, countSampleTable, cttsBox, runLengths, stscBox, stssBox, sttsBox, stszBox } from './sample-table.ts';
+import { chunkOffsetBox, countSampleTable, cttsBox, runLengths, stscBox, stssBox, sttsBox, stszBox, stszPlan } from './sample-table.ts';
 
 function one(bytes: Buffer | null) {
   expect(bytes).not.toBeNull();
@@ -56,6 +56,15 @@ describe('sample table boxes round-trip through mp4box.js', () => {
     const backing = new Uint32Array([99, ...sizes, 99]);
     expect(one(stszBox(backing.subarray(1, 5))).sample_sizes).toEqual(sizes);
     expect(stszBox(backing.subarray(1, 5)).equals(stszBox(sizes))).toBe(true);
+    // written at an odd offset of a larger buffer, as inside a moov
+    const many = Uint32Array.from({ length: 300 }, (_, i) => i * 16777259 + 7);
+    const plan = stszPlan(many);
+    for (const at of [1, 2, 3]) {
+      const target = Buffer.alloc(at + plan.size + 5, 0xee);
+      expect(plan.writeTo(target, at)).toBe(at + plan.size);
+      expect(target.subarray(at, at + plan.size).equals(stszBox(Array.from(many)))).toBe(true);
+      expect(target[at + plan.size]).toBe(0xee);
+    }
   });
 
   it('stsc: runs of equal chunks merged into one entry', () => {
