@@ -1,5 +1,5 @@
-import { endianness } from 'node:os';
 import { type BoxPlan, fullHeaderAt, planBytes } from './box-plan.ts';
+import { writeUint32sBE } from './uint32-be.ts';
 
 /**
  * The stbl tables, sized by arithmetic from run and entry counts and written straight from the
@@ -7,8 +7,6 @@ import { type BoxPlan, fullHeaderAt, planBytes } from './box-plan.ts';
  * made. Byte for byte what mp4box.js's writers make (sample-table.test.ts reads them back with it).
  */
 type Indexed = ArrayLike<number>;
-
-const LITTLE_ENDIAN = endianness() === 'LE';
 
 /** DataView's setters, not Buffer's writeUInt32BE: a four-hour moov has 500k table entries (the 1 h layout took 66 -> 45 ms). */
 const viewOf = (target: Buffer) => new DataView(target.buffer, target.byteOffset, target.byteLength);
@@ -127,12 +125,7 @@ export function stszPlan(sizes: Indexed, counts = countSampleTable(tableOf({ siz
       view.setUint32(next, uniform);
       view.setUint32(next + 4, sizes.length);
       next += 8;
-      if (sizes instanceof Uint32Array && LITTLE_ENDIAN) {
-        // copied and byte-swapped by native code: the loop ran once per output, unoptimised
-        target.set(new Uint8Array(sizes.buffer, sizes.byteOffset, listed * 4), next);
-        target.subarray(next, next + listed * 4).swap32();
-        return next + listed * 4;
-      }
+      if (sizes instanceof Uint32Array) return writeUint32sBE(target, next, sizes.subarray(0, listed));
       for (let i = 0; i < listed; i++, next += 4) view.setUint32(next, sizes[i]);
       return next;
     },
