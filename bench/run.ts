@@ -14,7 +14,7 @@ import { Writable } from 'node:stream';
 import { ffconcatPath } from '../src/adapters/ffmpeg/args.ts';
 import { ffmpegPath } from '../src/adapters/ffmpeg/binary.ts';
 import { runSampled, type TreeRun } from './process-tree.ts';
-import { nodeStartup, withoutExtraCaCerts } from './node-startup.ts';
+import { nodeStartTimes, withoutExtraCaCerts } from './node-startup.ts';
 import { benchRecording, type BenchRecording } from './recording.ts';
 import { stageTimes, type StageTime } from './stages.ts';
 
@@ -109,6 +109,14 @@ function machine(): string {
   const pressure = /some avg10=([\d.]+) avg60=([\d.]+)/.exec(readFileSyncOrEmpty('/proc/pressure/cpu'));
   const psi = pressure ? `, CPU pressure (PSI some) ${pressure[1]}% (10 s) / ${pressure[2]}% (60 s)` : '';
   return `${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average ${one.toFixed(1)} (1 min) / ${five.toFixed(1)} (5 min)${psi}, node ${process.version}`;
+}
+
+/** node's own start-up (`node -e 0`, median), and without the extra CA file when one is set. */
+function nodeStartup(): string {
+  const asIs = `node -e 0 takes ${median(nodeStartTimes(process.env)).toFixed(0)} ms`;
+  if (!process.env.NODE_EXTRA_CA_CERTS) return asIs;
+  const without = median(nodeStartTimes(withoutExtraCaCerts(process.env)));
+  return `${asIs} (${without.toFixed(0)} ms without NODE_EXTRA_CA_CERTS=${process.env.NODE_EXTRA_CA_CERTS}, which node reads at every start)`;
 }
 
 function readFileSyncOrEmpty(file: string): string {
