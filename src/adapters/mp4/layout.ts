@@ -78,7 +78,7 @@ export function trackChunks(track: OutputTrack, pieces: readonly MdatPiece[], pi
   }
   const { count, piece, pieceOffset, sizes, descriptionIndex } = s;
   // each piece's bytes [low, high) and the shift from them to the payload, as typed arrays: the
-  // loops below run once per sample, mostly before V8 has optimised them
+  // loop below runs once per sample, mostly before V8 has optimised it
   const low = new Float64Array(pieces.length);
   const high = new Float64Array(pieces.length);
   const shift = new Float64Array(pieces.length);
