@@ -3,6 +3,7 @@ import { probeMp4 } from '../src/adapters/mp4/probe.ts';
 import { AbortedError } from '../src/errors.ts';
 import { planConcat } from '../src/stages/concat.ts';
 import { discoverChunks } from '../src/stages/discover.ts';
+import { startCopyThreads, type CopyThreads } from '../src/adapters/fs/piece-copy.ts';
 import { buildManifest, writeManifest } from '../src/stages/manifest.ts';
 import { orderChunks } from '../src/stages/order.ts';
 import { probeChunks } from '../src/stages/probe.ts';
@@ -12,6 +13,7 @@ import { makeThumbnails, type ThumbnailSource } from '../src/stages/thumbnails.t
 import { assertPassed, configurationChecks, outputChecks, reportOf } from '../src/stages/verify.ts';
 import { buildTimeline, mediaTimeToWallMs, timelineChunkOf, type TimelineChunk } from '../src/timeline/recording-timeline.ts';
 import { allSettledOrThrow } from '../src/settle.ts';
+import type { Discovery } from '../src/types/chunk.ts';
 import type { DirectoryInput, ProcessOptions, ProcessResult } from '../src/types/pipeline.ts';
 
 /**
@@ -19,15 +21,26 @@ import type { DirectoryInput, ProcessOptions, ProcessResult } from '../src/types
  * discover -> order -> probe -> (concat | thumbnails) -> verify -> report -> manifest -> publish.
  */
 export async function processDirectory(input: DirectoryInput, options: ProcessOptions): Promise<ProcessResult> {
-  const { logger, signal } = options;
-  const step = (name: string) => {
-    if (signal?.aborted) throw new AbortedError(`aborted before ${name}`);
-    logger.debug('stage', { stage: name });
-  };
+  const step = stepper(options);
+  // the copy's threads boot on the other core while the chunks are probed and the join planned,
+  // if the caller has not started them already
+  const copyThreads = options.copyThreads ?? startCopyThreads();
+  try {
+    step('discover');
+    const discovery = await discoverChunks(input);
+    if (discovery.format !== 'mp4') {
+      await copyThreads.close();
+      return await (await import('./process-audio.ts')).processAudio(discovery, options);
+    }
+    return await processMp4Chunks(discovery, copyThreads, options);
+  } finally {
+    await copyThreads.close();
+  }
+}
 
-  step('discover');
-  const discovery = await discoverChunks(input);
-  if (discovery.format !== 'mp4') return (await import('./process-audio.ts')).processAudio(discovery, options);
+async function processMp4Chunks(discovery: Discovery, copyThreads: CopyThreads, options: ProcessOptions): Promise<ProcessResult> {
+  const { logger, signal } = options;
+  const step = stepper(options);
   step('order');
   const { ordered, warnings: orderWarnings } = orderChunks(discovery.chunks, { allowGaps: options.allowGaps });
   step('probe');
@@ -44,6 +57,7 @@ export async function processDirectory(input: DirectoryInput, options: ProcessOp
       fillPauses: options.fillPauses,
       timelineChunks,
       chunkTables: probed.tables,
+      copyThreads,
       expectVideo: options.expectVideo,
       thumbnailIntervalSec: options.thumbnailIntervalSec,
       logger,
@@ -102,6 +116,13 @@ export async function processDirectory(input: DirectoryInput, options: ProcessOp
   }
 }
 
+
+function stepper({ logger, signal }: ProcessOptions): (name: string) => void {
+  return (name) => {
+    if (signal?.aborted) throw new AbortedError(`aborted before ${name}`);
+    logger.debug('stage', { stage: name });
+  };
+}
 
 function wallClockAt(timeline: ReturnType<typeof buildTimeline>, chunks: TimelineChunk[], mediaTimeMs: number, filled: boolean): number {
   return filled ? timeline.recordingStartMs + mediaTimeMs : mediaTimeToWallMs(timeline, chunks, mediaTimeMs / 1000);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fillPausesArgs, silentAacArgs } from '../adapters/ffmpeg/args.ts';
 import { runFfmpeg } from '../adapters/ffmpeg/runner.ts';
 import { hashFile } from '../adapters/fs/hash.ts';
+import type { CopyThreads } from '../adapters/fs/piece-copy.ts';
 import { splitAdtsFrames } from '../adapters/mp4/adts.ts';
 import type { SampleTableArena } from '../adapters/mp4/table-arena.ts';
 import { copyMp4, planMp4Copy, releaseSampleTables } from '../adapters/mp4/writer.ts';
@@ -43,6 +44,8 @@ export interface ConcatContext {
   timelineChunks: TimelineChunk[];
   /** Where the chunks' sample tables live; a stream copy releases it once the join's own tables are built. */
   chunkTables?: SampleTableArena;
+  /** Threads booted while the chunks were probed, for the stream copy (else it starts its own). */
+  copyThreads?: CopyThreads;
   expectVideo: ExpectedVideo;
   thumbnailIntervalSec?: number;
   logger: Logger;
@@ -145,7 +148,7 @@ async function runStreamCopy(sources: JoinSource[], placement: Placement, contex
   releaseSampleTables(job);
   context.chunkTables?.release();
   context.logger.debug('writing the joined mp4', { pieces: plan.pieces.length, sizeBytes: plan.totalSize });
-  const result = await copyMp4(plan, { signal: context.signal, onProgress: (written, totalBytes) => context.onProgress?.(written / totalBytes) });
+  const result = await copyMp4(plan, { signal: context.signal, threads: context.copyThreads, onProgress: (written, totalBytes) => context.onProgress?.(written / totalBytes) });
   context.logger.debug('joined mp4 written', { sizeBytes: result.sizeBytes });
   return { sha256: result.sha256, sizeBytes: result.sizeBytes, chunks: result.sources };
 }

@@ -4,22 +4,18 @@
  * reads each source once and hashes it, the writer hashes and writes the parts of each block the
  * pieces name. Synchronous calls are the point: each thread keeps its block hot in its core's
  * cache between the read (or hash) and the hash (or write), and no event loop sits in between.
+ * A thread boots first and waits for its job, its one message (`startCopyThreads`).
  *
  * ctl: [0] blocks produced, [1] blocks consumed, [2] stop (1 aborted, 2 failed), [3] and [4]: the
  * produced and consumed counts at which the waiting side wants to be woken.
  * meta per slot: source index, position, length (0 = the source's end, -1 = the end of all).
  */
 export const PIECE_COPY_WORKER_SOURCE = `
-const { workerData, parentPort, MessageChannel } = require('node:worker_threads');
+const { parentPort, MessageChannel } = require('node:worker_threads');
 const fs = require('node:fs');
 const { createHash } = require('node:crypto');
-const { role, ring, ctlBuffer, metaBuffer, blockBytes, slots } = workerData;
-const ctl = new Int32Array(ctlBuffer);
-const meta = new Float64Array(metaBuffer);
-const blocks = Buffer.from(ring);
+let job, ctl, meta, blocks, blockBytes, slots, REFILL;
 const PRODUCED = 0, CONSUMED = 1, STOP = 2, WAKE_AT = 3;
-// the reader waits for half the ring, not one slot: one wake-up per eight blocks, not per block
-const REFILL = Math.max(1, slots >> 1);
 
 // waits until ctl[index] reaches atLeast; the other side wakes it only then (ctl[WAKE_AT + index])
 function waitFor(index, atLeast) {
@@ -48,7 +44,7 @@ function read() {
   };
   // a free slot, waiting for half the ring when it is full; false once the copy is stopped
   const room = () => Atomics.load(ctl, STOP) === 0 && (k - Atomics.load(ctl, CONSUMED) < slots || waitFor(CONSUMED, k - slots + REFILL));
-  for (const { index, file, size } of workerData.sources) {
+  for (const { index, file, size } of job.sources) {
     let fd;
     try {
       fd = fs.openSync(file, 'r');
@@ -99,7 +95,7 @@ function writeAll(fd, segments, position) {
 }
 
 async function write() {
-  const { outFile, head, pieceTable, pieceBytes, totalSize, progressBytes } = workerData;
+  const { outFile, head, pieceTable, pieceBytes, totalSize, progressBytes } = job;
   const count = pieceTable.length / 3;
   const fd = fs.openSync(outFile, 'w');
   const hash = createHash('sha256');
@@ -167,14 +163,21 @@ async function write() {
   return { type: 'done', sha256: hash.digest('hex'), written };
 }
 
-(async () => {
+parentPort.once('message', async (message) => {
+  job = message;
+  ({ blockBytes, slots } = job);
+  ctl = new Int32Array(job.ctlBuffer);
+  meta = new Float64Array(job.metaBuffer);
+  blocks = Buffer.from(job.ring);
+  // the reader waits for half the ring, not one slot: one wake-up per eight blocks, not per block
+  REFILL = Math.max(1, slots >> 1);
   try {
-    parentPort.postMessage((role === 'read' ? read() : await write()) ?? { type: 'stopped' });
+    parentPort.postMessage((job.role === 'read' ? read() : await write()) ?? { type: 'stopped' });
   } catch (error) {
     Atomics.store(ctl, STOP, 2);
     Atomics.notify(ctl, PRODUCED);
     Atomics.notify(ctl, CONSUMED);
     parentPort.postMessage({ type: 'error', message: String((error && error.message) || error), file: error && error.file, invalidInput: !!(error && error.invalidInput) });
   }
-})();
+});
 `;

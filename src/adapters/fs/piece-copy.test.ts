@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AbortedError, InvalidInputError } from '../../errors.ts';
-import { copyPieces, type CopyPiece, type PieceCopyJob } from './piece-copy.ts';
+import { spawnSync } from 'node:child_process';
+import { copyPieces, startCopyThreads, type CopyPiece, type PieceCopyJob } from './piece-copy.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'piece-copy-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -151,5 +152,47 @@ describe('copyPieces', () => {
     await expect(copy).rejects.toBeInstanceOf(AbortedError);
     expect(statSync(job.outFile).size).toBeLessThan(128 << 20);
     expect(openFds()).toBe(fds);
+  });
+
+  describe('with threads started before the job', () => {
+    it('copies as threads of its own do, and serves one copy only', async () => {
+      const threads = startCopyThreads();
+      // booted and waiting, as they are when the plan is done
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const { job, expected } = jobOf(mixed, 'early-threads.out');
+      const result = await copyPieces(job, { threads });
+      expect(readFileSync(job.outFile).equals(expected)).toBe(true);
+      expect(result.sha256).toBe(sha256(expected));
+      expect(result.sourceSha256).toEqual(contents.map(sha256));
+      // both threads end by themselves after their copy
+      await expect(Promise.all([threads.read.exit, threads.write.exit])).resolves.toEqual([0, 0]);
+      await expect(copyPieces(jobOf(mixed, 'again.out').job, { threads })).rejects.toThrow(/served a copy already/);
+      await threads.close();
+    });
+
+    it('fails without hanging when a thread died before its job came', async () => {
+      const fds = openFds();
+      const threads = startCopyThreads();
+      await threads.read.worker.terminate();
+      await expect(copyPieces(jobOf(mixed, 'dead-reader.out').job, { threads })).rejects.toThrow(/the read thread exited with \d+/);
+      expect(openFds()).toBe(fds);
+    });
+
+    it('ends unused threads on close, and idle ones do not keep the process alive', async () => {
+      const threads = startCopyThreads();
+      await threads.close();
+      // terminated: both have exited (the code depends on how far each had booted)
+      const codes = await Promise.all([threads.read.exit, threads.write.exit]);
+      expect(codes.every((code) => Number.isInteger(code))).toBe(true);
+      await threads.close();
+
+      // a process that starts them and never copies exits at once (with tsx: this module is TypeScript)
+      const script = `import { startCopyThreads } from ${JSON.stringify(new URL('./piece-copy.ts', import.meta.url).pathname)}; startCopyThreads(); console.log('started');`;
+      const started = performance.now();
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+      expect(child.stdout.trim()).toBe('started');
+      expect(child.status).toBe(0);
+      expect(performance.now() - started).toBeLessThan(15_000);
+    });
   });
 });

@@ -22,6 +22,8 @@ export interface PieceCopyOptions {
   blockBytes?: number;
   /** Blocks in the ring between the reading and the writing thread (default 16). */
   blocks?: number;
+  /** Threads started earlier (`startCopyThreads`); else the copy starts its own. */
+  threads?: CopyThreads;
 }
 
 export interface PieceCopyResult {
@@ -44,6 +46,43 @@ interface WorkerReport {
   message?: string;
   file?: string;
   invalidInput?: boolean;
+}
+
+type ThreadState = { worker: Worker; exit: Promise<number>; error: Error | null };
+
+/**
+ * The reading and the writing thread of one copy, booted before its job is known: a worker takes
+ * 60-150 ms to boot on a busy 2-core machine, which a copy started cold waits for. Idle, they do
+ * not keep the process alive; `close` ends them when no copy came.
+ */
+export interface CopyThreads {
+  read: ThreadState;
+  write: ThreadState;
+  /** Set once a copy has taken them: they serve one. */
+  taken: boolean;
+  close(): Promise<void>;
+}
+
+function startThread(): ThreadState {
+  const worker = new Worker(PIECE_COPY_WORKER_SOURCE, { eval: true, execArgv: [] });
+  worker.unref();
+  const state: ThreadState = { worker, exit: new Promise((resolve) => worker.once('exit', resolve)), error: null };
+  worker.on('error', (error) => (state.error ??= error));
+  return state;
+}
+
+export function startCopyThreads(): CopyThreads {
+  const threads: CopyThreads = {
+    read: startThread(),
+    write: startThread(),
+    taken: false,
+    async close() {
+      if (threads.taken) return;
+      threads.taken = true;
+      await Promise.all([threads.read.worker.terminate(), threads.write.worker.terminate()]);
+    },
+  };
+  return threads;
 }
 
 /** The head's ArrayBuffer when it holds nothing else, to transfer: never the pool of small Buffers. */
@@ -99,23 +138,30 @@ export async function copyPieces(job: PieceCopyJob, options: PieceCopyOptions = 
     Atomics.notify(ctl, 0);
     Atomics.notify(ctl, 1);
   };
-  const run = (role: 'read' | 'write', data: object, transfer: ArrayBuffer[] = []) =>
-    new Promise<WorkerReport>((resolve) => {
-      const worker = new Worker(PIECE_COPY_WORKER_SOURCE, { eval: true, execArgv: [], workerData: { role, ...shared, ...data }, transferList: transfer });
-      let final: WorkerReport | null = null;
-      worker.on('message', (report: WorkerReport) => {
-        if (report.type === 'source') sourceSha256[report.index!] = report.sha256!;
-        else if (report.type === 'progress') onProgress?.(report.written!, job.totalSize);
-        else final ??= report;
-        if (report.type === 'error') stop(2);
-      });
-      worker.on('error', (error) => {
-        final ??= { type: 'error', message: error.message };
-        stop(2);
-      });
-      // a worker exits only after closing its files: it is never terminated from here
-      worker.on('exit', (code) => resolve(final ?? { type: 'error', message: `the ${role} thread exited with ${code}` }));
+  const threads = options.threads ?? startCopyThreads();
+  if (threads.taken) throw new TypeError('these copy threads have served a copy already');
+  threads.taken = true;
+  const run = async (role: 'read' | 'write', data: object, transfer: ArrayBuffer[] = []): Promise<WorkerReport> => {
+    const { worker, exit } = threads[role];
+    let final: WorkerReport | null = null;
+    worker.on('message', (report: WorkerReport) => {
+      if (report.type === 'source') sourceSha256[report.index!] = report.sha256!;
+      else if (report.type === 'progress') onProgress?.(report.written!, job.totalSize);
+      else final ??= report;
+      if (report.type === 'error') stop(2);
     });
+    worker.on('error', () => stop(2));
+    worker.ref();
+    worker.postMessage({ role, ...shared, ...data }, transfer);
+    // a worker exits only after closing its files: it is never terminated from here
+    const code = await exit;
+    const error = threads[role].error;
+    // set by the listener above (TypeScript cannot see it)
+    const report = final as WorkerReport | null;
+    // a thread that died before its job, or without a report, must not leave the other one waiting
+    if (report === null || report.type === 'error') stop(2);
+    return report ?? { type: 'error', message: error ? error.message : `the ${role} thread exited with ${code}` };
+  };
   const onAbort = () => stop(1);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
