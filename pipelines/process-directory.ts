@@ -29,6 +29,7 @@ export async function processDirectory(input: DirectoryInput, options: ProcessOp
     step('discover');
     const discovery = await discoverChunks(input);
     if (discovery.format !== 'mp4') {
+      // the audio joins copy without them: their 17 MB goes now
       await copyThreads.close();
       return await (await import('./process-audio.ts')).processAudio(discovery, options);
     }
