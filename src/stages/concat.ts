@@ -44,7 +44,7 @@ export interface ConcatContext {
   timelineChunks: TimelineChunk[];
   /** Where the chunks' sample tables live; a stream copy releases it once the join's own tables are built. */
   chunkTables?: SampleTableArena;
-  /** Threads booted while the chunks were probed, for the stream copy (else it starts its own). */
+  /** Threads booted before the plan, for the stream copy (else it starts its own). */
   copyThreads?: CopyThreads;
   expectVideo: ExpectedVideo;
   thumbnailIntervalSec?: number;
