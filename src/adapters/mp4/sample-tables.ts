@@ -100,18 +100,20 @@ function readSizes(buf: Buffer, box: BoxSpan | undefined): Uint32Array {
   return sizes;
 }
 
-function readChunkOffsets(buf: Buffer, box: BoxSpan | undefined): Float64Array {
+/**
+ * stco's offsets as they are (32 bits), co64's as doubles. Not widened to doubles for the loop that
+ * places every sample: an offset read from a Float64Array there, before V8 optimises the loop, is a
+ * heap number, and so is each sum after it.
+ */
+function readChunkOffsets(buf: Buffer, box: BoxSpan | undefined): Uint32Array | Float64Array {
   if (!box) throw new MalformedBoxError('the sample table has samples but no stco or co64');
   const { fields } = fullBox(buf, box);
   need(box, fields, 4);
   const count = buf.readUInt32BE(fields);
   const wide = box.type === 'co64';
   need(box, fields + 4, count * (wide ? 8 : 4));
+  if (!wide) return readUint32sBE(buf, fields + 4, count);
   const offsets = new Float64Array(count);
-  if (!wide) {
-    offsets.set(readUint32sBE(buf, fields + 4, count));
-    return offsets;
-  }
   const view = viewOf(buf);
   for (let i = 0; i < count; i++) offsets[i] = view.getUint32(fields + 4 + i * 8) * 2 ** 32 + view.getUint32(fields + 8 + i * 8);
   return offsets;
