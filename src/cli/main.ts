@@ -1,7 +1,7 @@
 import { exitCodeOf, PipelineError, UsageError } from '../errors.ts';
 import { stderrTerminal } from './terminal.ts';
 import { detachABufferFirst } from '../adapters/mp4/table-arena.ts';
-import { keepYoungGenerationSmall } from './young-generation.ts';
+import { keepYoungGenerationSmall } from '../adapters/v8/young-generation.ts';
 
 keepYoungGenerationSmall();
 detachABufferFirst();
