@@ -5,6 +5,7 @@ import { ftypBox } from './boxes/ftyp.ts';
 import { mdhdBox, mvhdBox, tkhdBox } from './boxes/headers.ts';
 import { mdatHeader, mdatHeaderSize } from './boxes/mdat-header.ts';
 import { checkedRaw, defaultMediaHeader, selfContainedDinf, stsdBox } from './boxes/media-boxes.ts';
+import { freeBuffersNow } from './table-arena.ts';
 import { chunkOffsetPlan, countSampleTable, cttsPlan, type SampleTableCounts, stscPlan, stssPlan, sttsPlan, stszPlan } from './boxes/sample-table.ts';
 
 const MAX_UINT32 = 0xffffffff;
@@ -61,11 +62,11 @@ function pieceLength(piece: MdatPiece): number {
 
 interface TrackChunks {
   /** Payload-relative offset of each chunk. */
-  offsets: Float64Array;
+  offsets: Float64Array<ArrayBuffer>;
   /** The largest of them (0 for none), found in the same pass. */
   lastOffset: number;
-  samplesPerChunk: Uint32Array;
-  descriptionIndex: Uint16Array;
+  samplesPerChunk: Uint32Array<ArrayBuffer>;
+  descriptionIndex: Uint16Array<ArrayBuffer>;
 }
 
 /**
@@ -197,6 +198,10 @@ export function layoutMp4(job: Omit<Mp4WriteJob, 'outFile'>): Mp4Layout {
   const moovEnd = moov.writeTo(head, ftyp.length);
   head.set(mdatHeader(payloadSize), moovEnd);
   if (moovEnd + headerSize !== payloadStart) throw new RangeError(`moov sized ${moov.size} bytes, written ${moovEnd - ftyp.length}`);
+  const chunkCounts = chunks.map((c) => c.offsets.length);
+  // written into the moov, the chunk table (14 bytes a sample) is garbage that only a full collection
+  // would free, and none comes while the copy keeps the main thread idle
+  freeBuffersNow(chunks.flatMap((c) => [c.offsets.buffer, c.samplesPerChunk.buffer, c.descriptionIndex.buffer]));
   return {
     head,
     moovSize: moov.size,
@@ -206,6 +211,6 @@ export function layoutMp4(job: Omit<Mp4WriteJob, 'outFile'>): Mp4Layout {
     largeOffsets,
     pieceStarts,
     sourceOrder,
-    chunkCounts: chunks.map((c) => c.offsets.length),
+    chunkCounts,
   };
 }
