@@ -1,5 +1,4 @@
-import { Worker } from 'node:worker_threads';
-import { holdAfterWorkerStart } from '../v8/young-generation.ts';
+import { startWorker } from '../v8/young-generation.ts';
 
 /**
  * Runs in a worker thread: hashing gigabytes on the main thread (one synchronous update per MB)
@@ -29,8 +28,7 @@ try {
 /** SHA-256 and size of a file, read and hashed in a worker thread. */
 export function hashFile(file: string): Promise<{ sha256: string; sizeBytes: number }> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(HASH_WORKER_SOURCE, { eval: true, workerData: { file }, execArgv: [] });
-    holdAfterWorkerStart(worker);
+    const worker = startWorker(HASH_WORKER_SOURCE, { workerData: { file } });
     let settled = false;
     worker.once('message', (message: { sha256: string; sizeBytes: number } | { error: { message: string } & Record<string, unknown> }) => {
       settled = true;

@@ -1,7 +1,7 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AbortedError, InvalidInputError } from '../../errors.ts';
 import { PIECE_COPY_WORKER_SOURCE } from './piece-copy-worker.ts';
-import { holdAfterWorkerStart } from '../v8/young-generation.ts';
+import { startWorker } from '../v8/young-generation.ts';
 
 /** Bytes of the output: a range of a source file, or bytes given here. */
 export type CopyPiece = { kind: 'file'; source: number; start: number; end: number } | { kind: 'bytes'; bytes: Uint8Array };
@@ -65,8 +65,7 @@ export interface CopyThreads {
 }
 
 function startThread(): ThreadState {
-  const worker = new Worker(PIECE_COPY_WORKER_SOURCE, { eval: true, execArgv: [] });
-  holdAfterWorkerStart(worker);
+  const worker = startWorker(PIECE_COPY_WORKER_SOURCE);
   worker.unref();
   const state: ThreadState = { worker, exit: new Promise((resolve) => worker.once('exit', resolve)), error: null };
   worker.on('error', (error) => (state.error ??= error));

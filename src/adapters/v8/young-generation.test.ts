@@ -5,13 +5,13 @@ const module = JSON.stringify(new URL('./young-generation.ts', import.meta.url).
 
 // objects that survive their first collections, as a probe's tables and summaries do
 const script = ({ hold, worker, rehold }: { hold: boolean; worker: boolean; rehold: boolean }) => `
-import { keepYoungGenerationSmall, holdAfterWorkerStart } from ${module};
+import { keepYoungGenerationSmall, startWorker } from ${module};
 import { Worker } from 'node:worker_threads';
 import { getHeapSpaceStatistics } from 'node:v8';
 ${hold ? 'keepYoungGenerationSmall();' : ''}
 if (${worker}) {
-  const thread = new Worker('setTimeout(() => {}, 100)', { eval: true, execArgv: [] });
-  ${rehold ? 'holdAfterWorkerStart(thread);' : ''}
+  const source = 'setTimeout(() => {}, 100)';
+  const thread = ${rehold ? 'startWorker(source)' : "new Worker(source, { eval: true, execArgv: [] })"};
   await new Promise((resolve) => thread.once('online', resolve));
   await new Promise((resolve) => setImmediate(resolve));
 }

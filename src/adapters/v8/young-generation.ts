@@ -1,5 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
-import type { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 const HOLD = '--semi-space-growth-factor=1';
 let held = false;
@@ -18,12 +18,15 @@ export function keepYoungGenerationSmall(): void {
 }
 
 /**
- * A worker thread's start enforces V8's flag implications again, which put the growth factor back
- * to its minimum of 2: since the copy's threads boot at start-up, the hold had no effect on a
- * recording (node's peak at 4 h 113-116 MB, with this 105-106; 1 h 104 -> 99-100 MB).
+ * A worker thread running `source` (plain JavaScript), the hold set again once it is online: a
+ * worker's start enforces V8's flag implications again, which put the growth factor back to its
+ * minimum of 2, and since the copy's threads boot at start-up the hold had no effect on a recording
+ * (node's peak at 4 h 113-116 MB, with this 105-106; 1 h 104 -> 99-100 MB).
  */
-export function holdAfterWorkerStart(worker: Worker): void {
+export function startWorker(source: string, options: Omit<WorkerOptions, 'eval'> = {}): Worker {
+  const worker = new Worker(source, { eval: true, execArgv: [], ...options });
   worker.once('online', () => {
     if (held) setFlagsFromString(HOLD);
   });
+  return worker;
 }
