@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { exitCodeOf, PipelineError, UsageError } from '../errors.ts';
 import { stderrTerminal } from './terminal.ts';
 import { detachABufferFirst } from '../adapters/mp4/table-arena.ts';
@@ -30,8 +31,7 @@ async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version') {
-    const { existsSync, readFileSync } = await import('node:fs');
-    // one level up from the dist/ bundle, two from src/cli/
+        // one level up from the dist/ bundle, two from src/cli/
     const file = ['../package.json', '../../package.json'].map((p) => new URL(p, import.meta.url)).find((u) => existsSync(u))!;
     process.stdout.write(`${(JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version}\n`);
     return 0;
@@ -42,12 +42,15 @@ async function main(argv: string[]): Promise<number> {
   return module.run(rest);
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (error) {
-  const line = error instanceof PipelineError ? error.toLine() : `internal error: ${(error as Error)?.stack ?? String(error)}`;
-  stderrTerminal.clearStatus();
-  process.stderr.write(`acsrec: ${line.split('\n')[0]}\n`);
-  if (!(error instanceof PipelineError) && process.env.ACSREC_DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
-  process.exitCode = exitCodeOf(error);
-}
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const line = error instanceof PipelineError ? error.toLine() : `internal error: ${(error as Error)?.stack ?? String(error)}`;
+    stderrTerminal.clearStatus();
+    process.stderr.write(`acsrec: ${line.split('\n')[0]}\n`);
+    if (!(error instanceof PipelineError) && process.env.ACSREC_DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
+    process.exitCode = exitCodeOf(error);
+  },
+);

@@ -14,6 +14,7 @@ import { Worker } from '../../worker/worker.ts';
 import { numberOption, parseCommandArgs } from '../args.ts';
 import { commandLogger, logFormatUsage, LOG_OPTIONS } from '../log-format.ts';
 import { PROCESSING_OPTIONS, processingSettingsFrom } from '../processing-options.ts';
+import { importOutsideBundle } from '../../adapters/v8/outside-import.ts';
 
 export const WORKER_USAGE = `Usage: acsrec worker [options]
 
@@ -63,8 +64,8 @@ const TEST_PROCESSOR_ENV = 'ACSREC_WORKER_TEST_PROCESSOR';
 async function loadProcessEvent(): Promise<ProcessEventFunction> {
   const testModule = process.env[TEST_PROCESSOR_ENV];
   if (!testModule) return processEvent;
-  if (testModule.endsWith('.ts')) (await import('tsx/esm/api')).register();
-  const module = (await import(pathToFileURL(testModule).href)) as { processEvent?: ProcessEventFunction };
+  if (testModule.endsWith('.ts')) (await importOutsideBundle<{ register: () => void }>('tsx/esm/api')).register();
+  const module = await importOutsideBundle<{ processEvent?: ProcessEventFunction }>(pathToFileURL(testModule).href);
   if (typeof module.processEvent !== 'function') throw new Error(`${testModule} exports no processEvent`);
   return module.processEvent;
 }
