@@ -1,4 +1,3 @@
-import type { CopyThreads } from '../adapters/fs/piece-copy.ts';
 import type { Logger } from '../logger.ts';
 import type { Manifest } from '../schemas/manifest.ts';
 import type { RecordingEvent } from '../schemas/recording-event.ts';
@@ -36,11 +35,6 @@ export interface ProcessOptions {
   signal?: AbortSignal;
   /** Called with a 0..1 share and a label for the long steps. */
   onProgress?: (share: number, label: string) => void;
-  /**
-   * The MP4 join's copy threads, started by a caller before the pipeline's modules load: they boot
-   * on the other core meanwhile. The pipeline takes them over and ends them when it ends.
-   */
-  copyThreads?: CopyThreads;
 }
 
 export interface ProcessResult {

@@ -25,8 +25,8 @@ export function keepYoungGenerationSmall(): void {
  * with the hold set again 105-106; 1 h 104 -> 99-100 MB). From the worker, not on its 'online'
  * event, which waits for the main thread to finish what it runs meanwhile. Collections on the
  * main thread while the worker boots (40-50 ms on a busy 2-core machine) still grow the space
- * under the factor of 2: since the bundle starts from its code cache, discover runs in that
- * window, and the space ends at 4-8 MB, not 2.
+ * under the factor of 2, so what runs beside the boot matters: started before discover (and the
+ * schemas' construction), the copy's threads left it at 4-8 MB, after it at 2 (process-directory.ts).
  */
 export function startWorker(source: string, options: Omit<WorkerOptions, 'eval'> = {}): Worker {
   const hold = held ? `require('node:v8').setFlagsFromString('${HOLD}');\n` : '';

@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { Manifest } from '../../schemas/manifest.ts';
 import type { ProcessOptions } from '../../types/pipeline.ts';
-import { startCopyThreads } from '../../adapters/fs/piece-copy.ts';
 import { UsageError } from '../../errors.ts';
 import { parseCommandArgs } from '../args.ts';
 import { commandLogger, logFormatUsage, LOG_OPTIONS } from '../log-format.ts';
@@ -60,9 +59,6 @@ export async function run(argv: string[]): Promise<number> {
       logger,
       signal,
       onProgress: (share, label) => bar.update(share, label),
-      // booted now, they are ready when the join starts: the pipeline's modules take 0.1-0.15 s to
-      // load on one core, a worker 60-150 ms to boot on the other
-      copyThreads: inputStat.isDirectory() ? startCopyThreads() : undefined,
     };
     try {
       const result = inputStat.isDirectory()
@@ -73,7 +69,6 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     } finally {
       bar.done();
-      await options.copyThreads?.close();
     }
   });
 }
