@@ -70,6 +70,12 @@ describe('scripts/build.mjs', () => {
         expect(readdirSync(join(out, 'thumbnails')).filter((f) => f.endsWith('.jpg')).length).toBeGreaterThan(1);
         expect(readdirSync(outDir).filter((f) => f.endsWith('.v8cache'))).toHaveLength(1);
       }
+      // a build keeps the cache of the script it writes and drops the caches of other content
+      const [cache] = readdirSync(outDir).filter((f) => f.endsWith('.v8cache'));
+      writeFileSync(join(outDir, 'acsrec.cjs.0123456789abcdef.process.v8cache'), 'stale');
+      const rebuild = spawnSync(process.execPath, [join(repo, 'scripts/build.mjs')], { encoding: 'utf8', env: { ...process.env, ACSREC_BUILD_OUTDIR: outDir } });
+      expect(rebuild.status, rebuild.stderr).toBe(0);
+      expect(readdirSync(outDir).filter((f) => f.endsWith('.v8cache'))).toEqual([cache]);
     } finally {
       rmSync(outDir, { recursive: true, force: true });
     }

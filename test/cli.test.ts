@@ -116,6 +116,7 @@ describe('acsrec process', () => {
     [['process', SAMPLE, '--out', '/tmp/x', '--thumbnail-width', 'wide'], 2, /--thumbnail-width: expected an integer/],
     [['process', SAMPLE, '--out', '/tmp/x', '--bogus'], 2, /Unknown option '--bogus'/],
     [['frobnicate'], 2, /unknown command 'frobnicate'/],
+    [['constructor'], 2, /unknown command 'constructor'/],
   ])('usage error %j -> exit %d', async (args, code, message) => {
     const result = await runCli(args as string[]);
     expect(result.code).toBe(code);

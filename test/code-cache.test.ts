@@ -11,8 +11,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const here = new URL('../src/adapters/v8/', import.meta.url).pathname;
 // the ES module that runs a bundle, as dist/acsrec.mjs does; prints the cache's state on stderr
 const runner = join(root, 'run.mjs');
-const runBundle = (bundle: string) => {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', runner, bundle], { encoding: 'utf8', timeout: 60_000 });
+const runBundle = (bundle: string, variant = 'process') => {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', runner, bundle, variant], { encoding: 'utf8', timeout: 60_000 });
   expect(child.status, child.stderr).toBe(0);
   return { out: child.stdout.trim(), state: child.stderr.trim() };
 };
@@ -21,7 +21,7 @@ const caches = (dir: string) => readdirSync(dir).filter((name) => name.endsWith(
 let bundleSource = '';
 
 beforeAll(async () => {
-  writeFileSync(runner, `import { runWithCodeCache } from ${JSON.stringify(join(here, 'code-cache.ts'))};\nprocess.stderr.write(runWithCodeCache(process.argv[2], (specifier) => import(specifier)));\n`);
+  writeFileSync(runner, `import { runWithCodeCache } from ${JSON.stringify(join(here, 'code-cache.ts'))};\nprocess.stderr.write(runWithCodeCache(process.argv[2], { importModule: (specifier) => import(specifier), variant: process.argv[3] }));\n`);
   // a bundle as scripts/build.mjs makes one: CommonJS, loading a module it does not hold
   const entry = join(root, 'entry.ts');
   writeFileSync(
@@ -49,6 +49,14 @@ describe('runWithCodeCache', () => {
     expect(runBundle(bundle)).toEqual({ out: 'v1 bundle.cjs function true', state: 'absent' });
     expect(caches(join(root, 'first-then-cached'))).toHaveLength(1);
     expect(runBundle(bundle)).toEqual({ out: 'v1 bundle.cjs function true', state: 'used' });
+  });
+
+  it('keeps a cache for each variant: one made by a run that compiled little would serve every other', () => {
+    const bundle = bundleIn('variants');
+    expect(runBundle(bundle, 'process').state).toBe('absent');
+    expect(runBundle(bundle, 'other').state).toBe('absent');
+    expect(runBundle(bundle, 'process').state).toBe('used');
+    expect(caches(join(root, 'variants')).map((name) => name.split('.').at(-2)).sort()).toEqual(['other', 'process']);
   });
 
   it('runs compiled when the cache is not one V8 made, and replaces it', () => {

@@ -1,13 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { exitCodeOf, PipelineError, UsageError } from '../errors.ts';
 import { stderrTerminal } from './terminal.ts';
+import type { CommandName } from './command-names.ts';
 import { detachABufferFirst } from '../adapters/mp4/table-arena.ts';
 import { keepYoungGenerationSmall } from '../adapters/v8/young-generation.ts';
 
 keepYoungGenerationSmall();
 detachABufferFirst();
 
-const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: (argv: string[]) => Promise<number> }> }> = {
+const COMMANDS: Record<CommandName, { summary: string; load: () => Promise<{ run: (argv: string[]) => Promise<number> }> }> = {
   process: { summary: 'post-process one recording (a chunk directory or an event file)', load: () => import('./commands/process.ts') },
   verify: { summary: 'check one MP4 against the expected configuration', load: () => import('./commands/verify.ts') },
   emulate: { summary: 'run a local ACS recording service for development and tests', load: () => import('./commands/emulate.ts') },
@@ -36,7 +37,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${(JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version}\n`);
     return 0;
   }
-  const command = COMMANDS[name];
+  // own keys only: 'constructor' or 'toString' is no command
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name as CommandName] : undefined;
   if (!command) throw new UsageError(`unknown command '${name}' (try 'acsrec --help')`);
   const module = await command.load();
   return module.run(rest);

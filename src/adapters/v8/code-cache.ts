@@ -7,6 +7,16 @@ import { handOverImport } from './outside-import.ts';
 
 export type CodeCacheState = 'used' | 'rejected' | 'absent';
 
+export interface CodeCacheOptions {
+  /** The ES module's own import(), lent to the bundle (outside-import.ts). */
+  importModule: (specifier: string) => Promise<unknown>;
+  /**
+   * Which cache: a cache holds what the run that made it compiled, and one made by a run that
+   * compiled little (`--help`) would be taken by every later run, so each kind of run has its own.
+   */
+  variant: string;
+}
+
 /**
  * Runs a CommonJS bundle from V8's code cache of it: the bytecode of every function an earlier run
  * compiled, not only the top level, so neither the bundle's parse nor the lazy compiles of its
@@ -21,9 +31,10 @@ export type CodeCacheState = 'used' | 'rejected' | 'absent';
  * the bundle simply runs compiled. V8 flags set later (young-generation.ts) must be set before
  * this runs, as at the exit that made the cache.
  */
-export function runWithCodeCache(bundleFile: string, importModule: (specifier: string) => Promise<unknown>): CodeCacheState {
+export function runWithCodeCache(bundleFile: string, options: CodeCacheOptions): CodeCacheState {
+  if (!/^[a-z0-9-]{1,32}$/.test(options.variant)) throw new TypeError(`variant '${options.variant}': expected 1-32 of a-z, 0-9 and -`);
   const source = readFileSync(bundleFile, 'utf8');
-  const cacheFile = `${bundleFile}.${createHash('sha1').update(source).digest('hex').slice(0, 16)}.v8cache`;
+  const cacheFile = `${bundleFile}.${createHash('sha1').update(source).digest('hex').slice(0, 16)}.${options.variant}.v8cache`;
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(cacheFile);
@@ -31,7 +42,7 @@ export function runWithCodeCache(bundleFile: string, importModule: (specifier: s
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundleFile, cachedData });
   const state: CodeCacheState = cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'used';
   if (state !== 'used') process.once('exit', () => saveCodeCache(script, cacheFile));
-  handOverImport(importModule);
+  handOverImport(options.importModule);
   const module = { exports: {} };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundleFile), module, bundleFile, dirname(bundleFile));
   return state;
