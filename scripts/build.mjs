@@ -15,13 +15,12 @@ const packagesExternalButStartupOnes = {
 // One CommonJS script, not ES modules split per command: a classic script is what V8's code cache
 // serves in Node 20 (src/adapters/v8/code-cache.ts), and served from it, the parts a command does
 // not run cost nothing
+const bundleOptions = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', metafile: true };
 const main = await build({
+  ...bundleOptions,
   entryPoints: [new URL('../src/cli/main.ts', import.meta.url).pathname],
   outfile: resolve(outdir, 'acsrec.cjs'),
-  bundle: true,
-  platform: 'node',
   format: 'cjs',
-  target: 'node20',
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: { js: 'var importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   // packages stay in node_modules, but those every recording loads before its first stage: zod's
@@ -30,19 +29,13 @@ const main = await build({
   // loader's waterfall three levels below ours: bundled, 173 -> 150 ms (20 alternated runs)
   plugins: [packagesExternalButStartupOnes],
   sourcemap: 'linked',
-  logLevel: 'warning',
-  metafile: true,
 });
 // the ES module node starts (bin/acsrec.js, the container), which runs the script from its cache
 const entry = await build({
+  ...bundleOptions,
   entryPoints: [new URL('../src/cli/bundle-entry.ts', import.meta.url).pathname],
   outfile: resolve(outdir, 'acsrec.mjs'),
-  bundle: true,
-  platform: 'node',
   format: 'esm',
-  target: 'node20',
-  logLevel: 'warning',
-  metafile: true,
 });
 
 // what earlier builds left (their chunks, code caches of other content) goes once the new bundle

@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version') {
-        // one level up from the dist/ bundle, two from src/cli/
+    // one level up from the dist/ bundle, two from src/cli/
     const file = ['../package.json', '../../package.json'].map((p) => new URL(p, import.meta.url)).find((u) => existsSync(u))!;
     process.stdout.write(`${(JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version}\n`);
     return 0;
