@@ -22,7 +22,10 @@ const main = await build({
   outfile: resolve(outdir, 'acsrec.cjs'),
   format: 'cjs',
   define: { 'import.meta.url': 'importMetaUrl' },
-  banner: { js: 'var importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  // the script is a function of CommonJS's five, which runWithCodeCache calls (wrapped at run
+  // time, the bundle's text would be held twice, 1 MB); strict, as the modules it came from
+  banner: { js: '(function (exports, require, module, __filename, __dirname) {"use strict";\nvar importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  footer: { js: '})' },
   // packages stay in node_modules, but those every recording loads before its first stage: zod's
   // ~100 modules, resolved and compiled one by one, cost 55-65 ms, bundled 28 ms (167 -> 133 ms to
   // the first stage, median of 21 runs); mp4box and p-queue each import their own modules, the

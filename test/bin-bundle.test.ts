@@ -50,6 +50,9 @@ describe('scripts/build.mjs', () => {
       const files = readdirSync(outDir, { recursive: true, encoding: 'utf8' });
       expect(files.filter((f) => /\.(c|m)?js$/.test(f)).sort()).toEqual(['acsrec.cjs', 'acsrec.mjs']);
       const code = readFileSync(join(outDir, 'acsrec.cjs'), 'utf8');
+      // a function of CommonJS's five, strict as the modules it came from (a line before esbuild's
+      // own "use strict" would have made that a plain string)
+      expect(code.startsWith('(function (exports, require, module, __filename, __dirname) {"use strict";\n')).toBe(true);
       const required = new Set([...code.matchAll(/require\("([^"./][^"]*)"\)/g)].map((m) => m[1]));
       expect([...required].filter((name) => /^(zod|mp4box|p-queue|eventemitter3|p-timeout)(\/|$)/.test(name))).toEqual([]);
       expect(required).toContain('@azure/storage-queue');

@@ -31,7 +31,16 @@ const { basename } = require('node:path');
 importOutsideBundle<typeof import('node:os')>('node:os').then((os) => console.log('v1', basename(__filename), typeof os.cpus, module.exports === exports));
 `,
   );
-  const result = await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'silent' });
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    banner: { js: '(function (exports, require, module, __filename, __dirname) {"use strict";' },
+    footer: { js: '})' },
+    write: false,
+    logLevel: 'silent',
+  });
   bundleSource = result.outputFiles[0].text;
 });
 

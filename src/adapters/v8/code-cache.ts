@@ -21,15 +21,16 @@ export interface CodeCacheOptions {
  * Runs a CommonJS bundle from V8's code cache of it: the bytecode of every function an earlier run
  * compiled, not only the top level, so neither the bundle's parse nor the lazy compiles of its
  * functions come back (1 h recording, medians of 12 alternated runs: the first stage 125 -> 93 ms,
- * the run 932 -> 894 ms, the main thread's CPU 225 -> 182 ms; node's peak 98 -> 109 MB, see
- * startWorker). Node 20 has no compile cache for ES modules (module.enableCompileCache came in
- * 22), hence a classic script. V8 checks a cache against its version, its flags and the source's
- * length and falls back to compiling when one does not match; the file name carries a hash of
- * the content, so a cache of another build is never offered for this one. A run that found none,
- * or had it rejected, leaves one at its exit, next to the bundle (never in a shared directory: a
- * cache is code), written to a temporary sibling and renamed; where that directory is read-only
- * the bundle simply runs compiled. V8 flags set later (young-generation.ts) must be set before
- * this runs, as at the exit that made the cache.
+ * the main thread's CPU 225 -> 182 ms, the run 932 -> 894 ms). Node 20 has no compile cache for
+ * ES modules (module.enableCompileCache came in 22), hence a classic script: `bundleFile` is one
+ * whose value is a function of (exports, require, module, __filename, __dirname), as
+ * scripts/build.mjs writes it. V8 checks a cache against its version, its flags and the source's
+ * length, and compiles when one does not match; the file name carries a hash of the content, so
+ * a cache of another build is never offered. A run that found none, or had it rejected, leaves
+ * one at its exit next to the bundle (never in a shared directory: a cache is code), written to a
+ * temporary sibling and renamed; where that directory is read-only the bundle runs compiled. V8
+ * flags a run sets (young-generation.ts) must be set before this, as they were at the exit that
+ * made the cache.
  */
 export function runWithCodeCache(bundleFile: string, options: CodeCacheOptions): CodeCacheState {
   if (!/^[a-z0-9-]{1,32}$/.test(options.variant)) throw new TypeError(`variant '${options.variant}': expected 1-32 of a-z, 0-9 and -`);
@@ -39,7 +40,7 @@ export function runWithCodeCache(bundleFile: string, options: CodeCacheOptions):
   try {
     cachedData = readFileSync(cacheFile);
   } catch {}
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundleFile, cachedData });
+  const script = new Script(source, { filename: bundleFile, cachedData });
   const state: CodeCacheState = cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'used';
   if (state !== 'used') process.once('exit', () => saveCodeCache(script, cacheFile));
   handOverImport(options.importModule);
