@@ -1,5 +1,4 @@
 import type sharpType from 'sharp';
-import { importOutsideBundle } from '../v8/outside-import.ts';
 
 let loading: Promise<typeof sharpType> | null = null;
 
@@ -10,7 +9,7 @@ let loading: Promise<typeof sharpType> | null = null;
  * libvips thread per image is enough (the images are small; the join's threads have the cores).
  */
 export function loadSharp(): Promise<typeof sharpType> {
-  loading ??= importOutsideBundle<{ default: typeof sharpType }>('sharp').then(({ default: sharp }) => {
+  loading ??= import('sharp').then(({ default: sharp }) => {
     sharp.cache(false);
     sharp.concurrency(1);
     return sharp;

@@ -8,7 +8,7 @@ export function handOverImport(importModule: ImportModule): void {
 }
 
 /**
- * `import()` of a module the bundle does not hold (sharp, a test's stand-in). The bundle runs from
+ * `import()` of a module the bundle does not hold (tsx, a test's stand-in processor). The bundle runs from
  * V8's code cache, and in Node 20 an `import()` compiled from a cache throws
  * ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING: the ES module that loaded the bundle lends its own.
  * Run from the sources, there is none, and this module's own `import()` works.
