@@ -47,7 +47,7 @@ export function stageTimes(stderr: string, spawnedAtEpochMs: number, wallMs: num
   const rows: StageTime[] = [];
   const stages = lines.filter((l) => l.msg === 'stage' && l.stage);
   if (stages.length === 0) return rows;
-  rows.push({ name: 'node start-up + TypeScript load', startMs: 0, durationMs: at(stages[0]) });
+  rows.push({ name: 'node start-up + the bundle', startMs: 0, durationMs: at(stages[0]) });
   const done = lines.find((l) => l.msg === 'recording processed');
   const ffmpegStarts = lines.filter((l) => l.msg === 'running ffmpeg');
   const lives = children.map((c) => ({ ...c, label: ffmpegLabel(c.command) })).filter((c) => c.label);
