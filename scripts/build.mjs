@@ -47,7 +47,7 @@ const entry = await build({
 // what earlier builds left (their chunks, code caches of other content) goes once the new bundle
 // is written; its own cache stays (named as runWithCodeCache names it)
 const written = new Set([...Object.keys(main.metafile.outputs), ...Object.keys(entry.metafile.outputs)].map((file) => resolve(file)));
-const ownCache = new RegExp(`^acsrec\\.cjs\\.${createHash('sha1').update(await readFile(resolve(outdir, 'acsrec.cjs'), 'utf8')).digest('hex').slice(0, 16)}\\.[a-z0-9-]+\\.v8cache$`);
+const ownCache = new RegExp(`^acsrec\\.cjs\\.${createHash('sha1').update(await readFile(resolve(outdir, 'acsrec.cjs'))).digest('hex').slice(0, 16)}\\.[a-z0-9-]+\\.v8cache$`);
 for (const entry of await readdir(outdir, { recursive: true, withFileTypes: true })) {
   const file = resolve(entry.parentPath ?? entry.path, entry.name);
   if (entry.isFile() && !written.has(file) && !ownCache.test(entry.name)) await rm(file, { force: true });
