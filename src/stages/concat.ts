@@ -153,7 +153,7 @@ async function runStreamCopy(sources: JoinSource[], placement: Placement, contex
   releaseSampleTables(job);
   context.logger.debug('writing the joined mp4', { pieces: plan.pieces.length, sizeBytes: plan.totalSize });
   const result = await copyMp4(plan, { signal: context.signal, threads: context.copyThreads, onProgress: (written, totalBytes) => context.onProgress?.(written / totalBytes) });
-  context.logger.debug('joined mp4 written', { sizeBytes: result.sizeBytes });
+  context.logger.debug('joined mp4 written', { sizeBytes: result.sizeBytes, blocksWrittenByReader: result.blocksWrittenByReader });
   return { sha256: result.sha256, sizeBytes: result.sizeBytes, chunks: result.sources };
 }
 

@@ -192,4 +192,6 @@ export interface Mp4WriteResult {
   sha256: string;
   /** SHA-256 and size of every source, whole file, hashed while it was read. */
   sources: { sha256: string; sizeBytes: number }[];
+  /** Blocks the reading thread wrote itself, the writing thread being behind (`copyPieces`). */
+  blocksWrittenByReader: number;
 }

@@ -4,18 +4,23 @@
  * reads each source once and hashes it, the writer hashes and writes the parts of each block the
  * pieces name. Synchronous calls are the point: each thread keeps its block hot in its core's
  * cache between the read (or hash) and the hash (or write), and no event loop sits in between.
+ * The writer has the more work (its copy into the page cache costs more than the reader's out of
+ * it), so when blocks pile up for it the reader writes the next one itself, at the same offset,
+ * and the writer only hashes that one: both walk the pieces alike to know where they go.
  * A thread boots first and waits for its job, its one message (`startCopyThreads`).
  *
  * ctl: [0] blocks produced, [1] blocks consumed, [2] stop (1 aborted, 2 failed), [3] and [4]: the
- * produced and consumed counts at which the waiting side wants to be woken.
- * meta per slot: source index, position, length (0 = the source's end, -1 = the end of all).
+ * produced and consumed counts at which the waiting side wants to be woken, [5] 1 once the writer
+ * has created the output.
+ * meta per slot: source index, position, length (0 = the source's end, -1 = the end of all), 1 if
+ * the reader wrote the block's pieces.
  */
 export const PIECE_COPY_WORKER_SOURCE = `
 const { parentPort, MessageChannel } = require('node:worker_threads');
 const fs = require('node:fs');
 const { createHash } = require('node:crypto');
 let job, ctl, meta, blocks, blockBytes, slots, REFILL;
-const PRODUCED = 0, CONSUMED = 1, STOP = 2, WAKE_AT = 3;
+const PRODUCED = 0, CONSUMED = 1, STOP = 2, WAKE_AT = 3, OUTPUT_CREATED = 5, META = 4;
 
 // waits until ctl[index] reaches atLeast; the other side wakes it only then (ctl[WAKE_AT + index])
 function waitFor(index, atLeast) {
@@ -33,15 +38,66 @@ function advance(index, value) {
   if (value >= Atomics.load(ctl, WAKE_AT + index)) Atomics.notify(ctl, index);
 }
 
+// the pieces (or the parts of pieces) in source bytes [from, to), and the bytes pieces between them
+function pieceWalk(pieceTable, pieceBytes) {
+  const count = pieceTable.length / 3;
+  let next = 0;
+  return {
+    count,
+    get next() {
+      return next;
+    },
+    take(source, from, to, block) {
+      const segments = [];
+      while (next < count) {
+        const pieceSource = pieceTable[next * 3], start = pieceTable[next * 3 + 1], end = pieceTable[next * 3 + 2];
+        if (pieceSource < 0) {
+          segments.push(pieceBytes.subarray(start, end));
+          next++;
+          continue;
+        }
+        if (pieceSource !== source || (start >= to && end > start)) break;
+        const first = Math.max(start, from), last = Math.min(end, to);
+        if (last > first && block) segments.push(block.subarray(first - from, last - from));
+        if (end > to) break;
+        next++;
+      }
+      return segments;
+    },
+  };
+}
+
+function lengthOf(segments) {
+  let length = 0;
+  for (const segment of segments) length += segment.length;
+  return length;
+}
+
 function read() {
+  const output = { fd: -1 };
+  try {
+    return readSources(output);
+  } finally {
+    if (output.fd >= 0) fs.closeSync(output.fd);
+  }
+}
+
+function readSources(output) {
   let k = 0;
-  const publish = (source, position, length) => {
+  const walk = pieceWalk(job.pieceTable, job.pieceBytes);
+  // where the next piece goes in the output, as the writer will count it
+  let out = job.headLength + lengthOf(walk.take(-1, 0, 0, null));
+  let blocksWritten = 0;
+  const publish = (source, position, length, writtenHere) => {
     const slot = k % slots;
-    meta[slot * 3] = source;
-    meta[slot * 3 + 1] = position;
-    meta[slot * 3 + 2] = length;
+    meta[slot * META] = source;
+    meta[slot * META + 1] = position;
+    meta[slot * META + 2] = length;
+    meta[slot * META + 3] = writtenHere ? 1 : 0;
     advance(PRODUCED, ++k);
   };
+  // the writer is behind: this block's pieces are written here, from the core that just read them
+  const writesHere = () => k - Atomics.load(ctl, CONSUMED) >= job.readerWritesAt && Atomics.load(ctl, OUTPUT_CREATED) === 1;
   // a free slot, waiting for half the ring when it is full; false once the copy is stopped
   const room = () => Atomics.load(ctl, STOP) === 0 && (k - Atomics.load(ctl, CONSUMED) < slots || waitFor(CONSUMED, k - slots + REFILL));
   for (const { index, file, size } of job.sources) {
@@ -60,20 +116,31 @@ function read() {
         let got = 0;
         for (let n = 1; got < want && n > 0; got += n) n = fs.readSync(fd, blocks, at + got, want - got, position + got);
         if (got < want) throw Object.assign(new Error('the file ended at byte ' + (position + got) + ' while being read; it had ' + size + ' bytes'), { file, invalidInput: true });
-        hash.update(blocks.subarray(at, at + got));
-        publish(index, position, got);
+        const block = blocks.subarray(at, at + got);
+        hash.update(block);
+        const segments = walk.take(index, position, position + got, block);
+        const length = lengthOf(segments);
+        const writtenHere = length > 0 && writesHere();
+        if (writtenHere) {
+          if (output.fd < 0) output.fd = fs.openSync(job.outFile, 'r+');
+          writeAll(output.fd, segments, out);
+          blocksWritten++;
+        }
+        out += length;
+        publish(index, position, got, writtenHere);
         position += got;
       }
       if (!room()) return;
-      publish(index, size, 0);
+      out += lengthOf(walk.take(index, size, size, null));
+      publish(index, size, 0, false);
     } finally {
       fs.closeSync(fd);
     }
     parentPort.postMessage({ type: 'source', index, sha256: hash.digest('hex') });
   }
   if (!room()) return;
-  publish(-1, 0, -1);
-  return { type: 'done' };
+  publish(-1, 0, -1, false);
+  return { type: 'done', blocksWritten };
 }
 
 function writeAll(fd, segments, position) {
@@ -95,46 +162,30 @@ function writeAll(fd, segments, position) {
 }
 
 async function write() {
-  const { outFile, head, pieceTable, pieceBytes, totalSize, progressBytes } = job;
-  const count = pieceTable.length / 3;
+  const { outFile, head, totalSize, progressBytes } = job;
+  const walk = pieceWalk(job.pieceTable, job.pieceBytes);
   const fd = fs.openSync(outFile, 'w');
+  Atomics.store(ctl, OUTPUT_CREATED, 1);
   const hash = createHash('sha256');
   let written = 0;
   let reported = 0;
-  let next = 0;
-  const emit = (segments) => {
+  // segments the reader wrote already are only hashed here
+  const emit = (segments, writtenByReader) => {
+    if (segments.length === 0) return;
     let length = 0;
     for (const segment of segments) {
       hash.update(segment);
       length += segment.length;
     }
-    writeAll(fd, segments, written);
+    if (!writtenByReader) writeAll(fd, segments, written);
     written += length;
     if (written - reported >= progressBytes || written === totalSize) {
       reported = written;
       parentPort.postMessage({ type: 'progress', written });
     }
   };
-  // the pieces (or the parts of pieces) in source bytes [from, to), and the bytes pieces between them
-  const take = (source, from, to, block) => {
-    const segments = [];
-    while (next < count) {
-      const pieceSource = pieceTable[next * 3], start = pieceTable[next * 3 + 1], end = pieceTable[next * 3 + 2];
-      if (pieceSource < 0) {
-        segments.push(pieceBytes.subarray(start, end));
-        next++;
-        continue;
-      }
-      if (pieceSource !== source || (start >= to && end > start)) break;
-      const first = Math.max(start, from), last = Math.min(end, to);
-      if (last > first && block) segments.push(block.subarray(first - from, last - from));
-      if (end > to) break;
-      next++;
-    }
-    if (segments.length > 0) emit(segments);
-  };
   try {
-    emit([head]);
+    emit([head], false);
     // the head holds the moov (12 bytes a sample, 5 MB at 4 h): written, it goes back to the system
     // now, not when this thread exits after the copy. A buffer transferred on a closed channel is
     // freed once the channel's close completes, which takes one turn of this thread's event loop
@@ -146,20 +197,20 @@ async function write() {
       port2.close();
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
-    take(-1, 0, 0, null);
+    emit(walk.take(-1, 0, 0, null), false);
     for (let k = 0; ; k++) {
       if (!waitFor(PRODUCED, k + 1)) return;
       const slot = k % slots;
-      const source = meta[slot * 3], position = meta[slot * 3 + 1], length = meta[slot * 3 + 2];
+      const source = meta[slot * META], position = meta[slot * META + 1], length = meta[slot * META + 2];
       if (length < 0) break;
       const block = length > 0 ? blocks.subarray(slot * blockBytes, slot * blockBytes + length) : null;
-      take(source, position, position + length, block);
+      emit(walk.take(source, position, position + length, block), meta[slot * META + 3] === 1);
       advance(CONSUMED, k + 1);
     }
   } finally {
     fs.closeSync(fd);
   }
-  if (next !== count) throw new Error('piece ' + next + ' was never reached');
+  if (walk.next !== walk.count) throw new Error('piece ' + walk.next + ' was never reached');
   return { type: 'done', sha256: hash.digest('hex'), written };
 }
 

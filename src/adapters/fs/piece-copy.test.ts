@@ -59,6 +59,32 @@ describe('copyPieces', () => {
     expect(result.sourceSha256).toEqual(contents.map(sha256));
   });
 
+  it('gives the same bytes and hashes whether the reading thread writes blocks itself or leaves them all to the writer', async () => {
+    const { job, expected } = jobOf(mixed, 'reader-writes.out');
+    const blocks = { blockBytes: 4096, blocks: 4 };
+    // at 0 the reader writes every block it reads once the writer has created the file
+    const byReader = await copyPieces(job, { ...blocks, readerWritesAt: 0 });
+    expect(readFileSync(job.outFile).equals(expected)).toBe(true);
+    expect(byReader.sha256).toBe(sha256(expected));
+    expect(byReader.sourceSha256).toEqual(contents.map(sha256));
+    expect(byReader.blocksWrittenByReader).toBeGreaterThan(0);
+
+    const byWriter = await copyPieces(job, { ...blocks, readerWritesAt: Infinity });
+    expect(readFileSync(job.outFile).equals(expected)).toBe(true);
+    expect(byWriter.sha256).toBe(byReader.sha256);
+    expect(byWriter.blocksWrittenByReader).toBe(0);
+    await expect(copyPieces(job, { readerWritesAt: -1 })).rejects.toThrow(/readerWritesAt -1: expected a number >= 0/);
+  });
+
+  it('fails without hanging when writing fails in either thread, and closes its files', async () => {
+    const fds = openFds();
+    // /dev/full opens and seeks, and every write to it fails with ENOSPC
+    const { job } = jobOf(mixed, 'unused.out');
+    const full = { ...job, outFile: '/dev/full', head: Buffer.alloc(0), pieces: mixed.filter((p) => p.kind === 'file') };
+    await expect(copyPieces(full, { blockBytes: 4096, blocks: 4, readerWritesAt: 0 })).rejects.toThrow(/writing \/dev\/full: .*ENOSPC/);
+    expect(openFds()).toBe(fds);
+  });
+
   it('moves a head that owns its memory to the writing thread instead of copying it, and leaves a pooled small head alone', async () => {
     const { job: pooled, expected: pooledExpected } = jobOf(mixed, 'pooled-head.out');
     await copyPieces(pooled);

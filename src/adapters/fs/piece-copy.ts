@@ -23,6 +23,8 @@ export interface PieceCopyOptions {
   blockBytes?: number;
   /** Blocks in the ring between the reading and the writing thread (default 16). */
   blocks?: number;
+  /** Blocks waiting for the writing thread at which the reading thread writes the next one itself (default half the ring; 0: every block, Infinity: none). */
+  readerWritesAt?: number;
   /** Threads started earlier (`startCopyThreads`); else the copy starts its own. */
   threads?: CopyThreads;
 }
@@ -32,6 +34,8 @@ export interface PieceCopyResult {
   sha256: string;
   /** By source index. */
   sourceSha256: string[];
+  /** Blocks whose pieces the reading thread wrote, the writer being behind. */
+  blocksWrittenByReader: number;
 }
 
 const DEFAULT_BLOCK_BYTES = 256 << 10;
@@ -44,6 +48,7 @@ interface WorkerReport {
   index?: number;
   sha256?: string;
   written?: number;
+  blocksWritten?: number;
   message?: string;
   file?: string;
   invalidInput?: boolean;
@@ -114,6 +119,7 @@ function packPieces(pieces: CopyPiece[]): { pieceTable: Float64Array<ArrayBuffer
  * Writes `job.head` and then the pieces in order to `job.outFile`, reading each source once in
  * blocks: one thread reads and hashes the sources, another hashes and writes the output, so the
  * two SHA-256 streams and the two copies share the cores and nothing waits on the main thread.
+ * The writer has the more work; while blocks wait for it, the reader writes some itself.
  * Memory is the ring (4 MiB by default) and the piece table.
  */
 export async function copyPieces(job: PieceCopyJob, options: PieceCopyOptions = {}): Promise<PieceCopyResult> {
@@ -121,16 +127,20 @@ export async function copyPieces(job: PieceCopyJob, options: PieceCopyOptions = 
   const slots = options.blocks ?? DEFAULT_BLOCKS;
   if (!Number.isInteger(blockBytes) || blockBytes < 4096) throw new TypeError(`blockBytes ${blockBytes}: expected an integer >= 4096`);
   if (!Number.isInteger(slots) || slots < 2) throw new TypeError(`blocks ${slots}: expected an integer >= 2`);
+  const readerWritesAt = options.readerWritesAt ?? slots >> 1;
+  if (!(readerWritesAt >= 0)) throw new TypeError(`readerWritesAt ${readerWritesAt}: expected a number >= 0`);
   const { signal, onProgress } = options;
   const aborted = () => new AbortedError(`writing ${job.outFile}: aborted`, { file: job.outFile, cause: signal?.reason });
   if (signal?.aborted) throw aborted();
 
   const ring = new SharedArrayBuffer(blockBytes * slots);
-  const ctlBuffer = new SharedArrayBuffer(5 * 4);
-  const metaBuffer = new SharedArrayBuffer(slots * 3 * 8);
+  const ctlBuffer = new SharedArrayBuffer(6 * 4);
+  const metaBuffer = new SharedArrayBuffer(slots * 4 * 8);
   const ctl = new Int32Array(ctlBuffer);
   const shared = { ring, ctlBuffer, metaBuffer, blockBytes, slots };
   const { pieceTable, pieceBytes } = packPieces(job.pieces);
+  // the reader walks the pieces too, to write blocks where the writer would; the writer's are moved
+  const reading = { sources: job.sources, outFile: job.outFile, headLength: job.head.length, pieceTable: pieceTable.slice(), pieceBytes: pieceBytes.slice(), readerWritesAt };
   const progressBytes = Math.max(blockBytes, Math.ceil(job.totalSize / PROGRESS_STEPS));
   const sourceSha256: string[] = [];
 
@@ -167,7 +177,7 @@ export async function copyPieces(job: PieceCopyJob, options: PieceCopyOptions = 
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const [reader, writer] = await Promise.all([
-      run('read', { sources: job.sources }),
+      run('read', reading, [reading.pieceTable.buffer, reading.pieceBytes.buffer]),
       run('write', { outFile: job.outFile, head: job.head, pieceTable, pieceBytes, totalSize: job.totalSize, progressBytes }, [pieceTable.buffer, pieceBytes.buffer, ...ownBuffer(job.head)]),
     ]);
     const failure = [reader, writer].find((r) => r.type === 'error');
@@ -176,7 +186,7 @@ export async function copyPieces(job: PieceCopyJob, options: PieceCopyOptions = 
       throw new Error(`writing ${job.outFile}: ${failure.message}`);
     }
     if (signal?.aborted || reader.type !== 'done' || writer.type !== 'done') throw aborted();
-    return { written: writer.written!, sha256: writer.sha256!, sourceSha256 };
+    return { written: writer.written!, sha256: writer.sha256!, sourceSha256, blocksWrittenByReader: reader.blocksWritten! };
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }

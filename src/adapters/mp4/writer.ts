@@ -72,7 +72,7 @@ export async function copyMp4(plan: PieceCopyJob, options: WriteMp4Options = {})
   const result = await copyPieces(plan, options);
   if (result.written !== plan.totalSize) throw new Error(`writing ${plan.outFile}: wrote ${result.written} bytes of ${plan.totalSize}`);
   const sources = [...plan.sources].sort((a, b) => a.index - b.index);
-  return { sizeBytes: result.written, sha256: result.sha256, sources: sources.map((s) => ({ sha256: result.sourceSha256[s.index], sizeBytes: s.size })) };
+  return { sizeBytes: result.written, sha256: result.sha256, sources: sources.map((s) => ({ sha256: result.sourceSha256[s.index], sizeBytes: s.size })), blocksWrittenByReader: result.blocksWrittenByReader };
 }
 
 /** `planMp4Copy` and `copyMp4` in one. */
