@@ -120,7 +120,7 @@ function packPieces(pieces: CopyPiece[]): { pieceTable: Float64Array<ArrayBuffer
  * blocks: one thread reads and hashes the sources, another hashes and writes the output, so the
  * two SHA-256 streams and the two copies share the cores and nothing waits on the main thread.
  * The writer has the more work; while blocks wait for it, the reader writes some itself.
- * Memory is the ring (4 MiB by default) and the piece table.
+ * Memory is the ring (4 MiB by default) and the piece table, one copy a thread.
  */
 export async function copyPieces(job: PieceCopyJob, options: PieceCopyOptions = {}): Promise<PieceCopyResult> {
   const blockBytes = options.blockBytes ?? DEFAULT_BLOCK_BYTES;

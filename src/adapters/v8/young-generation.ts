@@ -21,7 +21,7 @@ export function keepYoungGenerationSmall(): void {
  * A worker thread running `source` (plain JavaScript) that sets the hold again as its first
  * statement: a worker's start enforces V8's flag implications again, which puts the growth factor
  * back to its minimum of 2 (the flags are the process's, not the isolate's), and since the copy's
- * threads boot at start-up the hold had no effect on a recording (node's peak at 4 h 113-116 MB,
+ * threads boot before the probe the hold had no effect on a recording (node's peak at 4 h 113-116 MB,
  * with the hold set again 105-106; 1 h 104 -> 99-100 MB). From the worker, not on its 'online'
  * event, which waits for the main thread to finish what it runs meanwhile. Collections on the
  * main thread while the worker boots (40-50 ms on a busy 2-core machine) still grow the space
