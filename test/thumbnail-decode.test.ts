@@ -51,4 +51,25 @@ describe('the thumbnail decode', () => {
       expect(psnr(a, b), `frame ${f}`).toBeGreaterThan(45);
     }
   }, 60_000);
+  it('shrinks in 4:2:0 and converts the small picture to RGB, a picture a viewer cannot tell from shrinking straight to RGB (PSNR over 45 dB)', async () => {
+    const frames = join(dir, 'yuv-scaled.rgb');
+    const args = keyframeThumbnailArgs({ inputFile: keyframes, width: WIDTH, height: HEIGHT, outFile: frames, jpegPattern: numberedFilesPattern(dir, 'yuv-', '.jpg') });
+    const graph = args.indexOf('-filter_complex') + 1;
+    expect(args[graph]).toContain(`scale=${WIDTH}:${HEIGHT}:flags=area,format=yuv420p,`);
+    await runFfmpeg({ args });
+    // the scaler left to negotiate its output: rgb24, what the sprite's frames are written as
+    const reference = join(dir, 'rgb-scaled.rgb');
+    const straight = keyframeThumbnailArgs({ inputFile: keyframes, width: WIDTH, height: HEIGHT, outFile: reference, jpegPattern: numberedFilesPattern(dir, 'rgb-', '.jpg') });
+    straight[graph] = straight[graph].replace(',format=yuv420p', '');
+    await runFfmpeg({ args: straight });
+
+    const [ours, rgb] = [await readFile(frames), await readFile(reference)];
+    const frameBytes = WIDTH * HEIGHT * 3;
+    expect([ours.length, rgb.length]).toEqual([FRAMES * frameBytes, FRAMES * frameBytes]);
+    for (let f = 0; f < FRAMES; f++) {
+      const [a, b] = [ours.subarray(f * frameBytes, (f + 1) * frameBytes), rgb.subarray(f * frameBytes, (f + 1) * frameBytes)];
+      expect(a.equals(b), `frame ${f}`).toBe(false);
+      expect(psnr(a, b), `frame ${f}`).toBeGreaterThan(45);
+    }
+  }, 60_000);
 });

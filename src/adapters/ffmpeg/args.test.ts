@@ -17,7 +17,7 @@ describe('ffmpeg argument builders', () => {
   it('decodes lone keyframes once, to raw RGB of the thumbnail size and to one numbered JPEG each', () => {
     const args = keyframeThumbnailArgs({ inputFile: 'k.h264', width: 320, height: 180, outFile: 'frames.rgb', jpegPattern: 'thumb-%05d.jpg' });
     expect(args.join(' ')).toBe(
-      '-skip_loop_filter all -f h264 -i k.h264 -filter_complex [0:v]setpts=N/TB,scale=320:180:flags=area,split=2[tiles][jpegs] ' +
+      '-skip_loop_filter all -f h264 -i k.h264 -filter_complex [0:v]setpts=N/TB,scale=320:180:flags=area,format=yuv420p,split=2[tiles][jpegs] ' +
         '-map [tiles] -vsync passthrough -pix_fmt rgb24 -f rawvideo frames.rgb ' +
         '-map [jpegs] -vsync passthrough -pix_fmt yuvj420p -q:v 3 -f image2 -start_number 1 thumb-%05d.jpg',
     );
