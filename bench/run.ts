@@ -16,6 +16,7 @@ import { ffmpegPath } from '../src/adapters/ffmpeg/binary.ts';
 import { runSampled, type TreeRun } from './process-tree.ts';
 import { nodeStartTimes, withoutExtraCaCerts } from './node-startup.ts';
 import { benchRecording, type BenchRecording } from './recording.ts';
+import { roundOrder } from './round-order.ts';
 import { stageTimes, type StageTime } from './stages.ts';
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
@@ -90,11 +91,10 @@ async function benchOne(recording: BenchRecording): Promise<RecordingResult> {
   await warmPageCache(recording);
   const runs: Record<Method, Measured[]> = { acsrec: [], 'acsrec-no-extra-ca': [], concat: [], cat: [] };
   for (let round = 1; round <= ROUNDS; round++) {
-    // each round starts with the next method: the first run after the page cache warm-up, or after
+    // each round starts with another method: the first run after the page cache warm-up, or after
     // the last round, paid 0.5-3 s more system time at 4 h (acsrec, first every round, 4.66 s
-    // against 3.08 s for the same code second)
-    const rotated = [...METHODS.slice((round - 1) % METHODS.length), ...METHODS.slice(0, (round - 1) % METHODS.length)];
-    for (const method of rotated) {
+    // against 3.08 s for the same code second); and each runs behind each other one alike
+    for (const method of roundOrder(METHODS, round - 1)) {
       const m = await measure(method, recording, outRoot);
       runs[method].push(m);
       log(`${recording.name} round ${round}/${ROUNDS} ${method.padEnd(18)} ${sec(m.run.wallMs).padStart(9)}  cpu ${m.run.cpuSec.toFixed(2)} s (sys ${m.run.systemSec.toFixed(2)})  peak tree RSS ${mb(m.run.treePeakKb)}`);
@@ -134,7 +134,7 @@ function readFileSyncOrEmpty(file: string): string {
 function report(results: RecordingResult[], machineBefore: string): string {
   const lines: string[] = [`Machine at start: ${machineBefore}`, `Machine at end:   ${machine()}`, ''];
   const wall = (r: RecordingResult, m: Method) => median(r.runs[m].map((x) => x.run.wallMs));
-  lines.push(`Wall time, median of ${ROUNDS} runs each (page cache warm: every chunk read once before timing; outputs on the same disk, deleted after each run, written back with sync before the next; the methods take turns at running first)`);
+  lines.push(`Wall time, median of ${ROUNDS} runs each (page cache warm: every chunk read once before timing; outputs on the same disk, deleted after each run, written back with sync before the next; the methods take turns at running first and at running behind each other)`);
   lines.push(
     table([
       ['recording', 'chunks', 'input', 'acsrec', 'ffmpeg concat', 'cat', 'acsrec/concat', 'acsrec/cat', 'concat/cat'],
