@@ -3,8 +3,9 @@
  * when n is odd) each method runs first once and right after each other method equally often.
  * Rotating the list left each method behind the same one every round, and a place paid for what
  * came before it: at 4 h the same code (acsrec with and without the CA file) took 3.20 s of system
- * time in the place behind `cat` and 1.41 s in the place behind itself, medians of 8 rounds, a gap
- * no run of the two alone showed. Whatever a run leaves behind now falls on every method alike.
+ * time in the place behind `cat` and 1.41 s in the place behind itself, medians of 8 rounds (runs
+ * behind `cat` outside the bench showed no such gap: what a place costs is not known). Whatever a
+ * run leaves behind now falls on every method alike: balanced, 1.48 against 1.27 s.
  */
 export function roundOrder<T>(methods: readonly T[], round: number): T[] {
   const n = methods.length;
