@@ -27,49 +27,46 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
+const argsOf = (outFile: string, jpegPrefix: string) => keyframeThumbnailArgs({ inputFile: keyframes, width: WIDTH, height: HEIGHT, outFile, jpegPattern: numberedFilesPattern(dir, jpegPrefix, '.jpg') });
+
+/** The frames our arguments decode, and those of the same arguments as `vary` changes them (JPEGs `<name>-ours-*`, `<name>-reference-*`). */
+async function oursAndReference(name: string, vary: (args: string[]) => string[]): Promise<[Buffer, Buffer]> {
+  const decode = async (label: string, change: (args: string[]) => string[]) => {
+    const outFile = join(dir, `${name}-${label}.rgb`);
+    await runFfmpeg({ args: change(argsOf(outFile, `${name}-${label}-`)) });
+    return readFile(outFile);
+  };
+  return [await decode('ours', (args) => args), await decode('reference', vary)];
+}
+
+/** Every frame of ours other than the reference's in its bytes, yet a viewer cannot tell them apart (PSNR over 45 dB). */
+function expectOtherYetClose(ours: Buffer, reference: Buffer): void {
+  const frameBytes = WIDTH * HEIGHT * 3;
+  expect([ours.length, reference.length]).toEqual([FRAMES * frameBytes, FRAMES * frameBytes]);
+  for (let f = 0; f < FRAMES; f++) {
+    const [a, b] = [ours.subarray(f * frameBytes, (f + 1) * frameBytes), reference.subarray(f * frameBytes, (f + 1) * frameBytes)];
+    expect(a.equals(b), `frame ${f}`).toBe(false);
+    expect(psnr(a, b), `frame ${f}`).toBeGreaterThan(45);
+  }
+}
+
 describe('the thumbnail decode', () => {
   it('skips the deblocking filter yet gives thumbnails a viewer cannot tell from a full decode (PSNR over 45 dB against one)', async () => {
-    const frames = join(dir, 'frames.rgb');
-    const args = keyframeThumbnailArgs({ inputFile: keyframes, width: WIDTH, height: HEIGHT, outFile: frames, jpegPattern: numberedFilesPattern(dir, 'thumb-', '.jpg') });
-    await runFfmpeg({ args });
-    // the same decode and filters with the deblocking filter on: what the thumbnails were before
+    const args = argsOf('x.rgb', 'x-');
     const skip = args.indexOf('-skip_loop_filter');
     expect(args.slice(skip, skip + 2)).toEqual(['-skip_loop_filter', 'all']);
-    const reference = join(dir, 'reference.rgb');
-    const fullDecode = keyframeThumbnailArgs({ inputFile: keyframes, width: WIDTH, height: HEIGHT, outFile: reference, jpegPattern: numberedFilesPattern(dir, 'full-', '.jpg') });
-    fullDecode.splice(skip, 2);
-    await runFfmpeg({ args: fullDecode });
-
-    const [ours, full] = [await readFile(frames), await readFile(reference)];
-    const frameBytes = WIDTH * HEIGHT * 3;
-    expect([ours.length, full.length]).toEqual([FRAMES * frameBytes, FRAMES * frameBytes]);
-    expect((await readdir(dir)).filter((name) => name.startsWith('thumb-'))).toHaveLength(FRAMES);
-    for (let f = 0; f < FRAMES; f++) {
-      const [a, b] = [ours.subarray(f * frameBytes, (f + 1) * frameBytes), full.subarray(f * frameBytes, (f + 1) * frameBytes)];
-      // not the same bytes: the filter was skipped
-      expect(a.equals(b), `frame ${f}`).toBe(false);
-      expect(psnr(a, b), `frame ${f}`).toBeGreaterThan(45);
-    }
+    // the same decode and filters with the deblocking filter on: what the thumbnails were before
+    const [ours, full] = await oursAndReference('deblock', (args) => [...args.slice(0, skip), ...args.slice(skip + 2)]);
+    expect((await readdir(dir)).filter((name) => name.startsWith('deblock-ours-'))).toHaveLength(FRAMES);
+    expectOtherYetClose(ours, full);
   }, 60_000);
+
   it('shrinks in 4:2:0 and converts the small picture to RGB, a picture a viewer cannot tell from shrinking straight to RGB (PSNR over 45 dB)', async () => {
-    const frames = join(dir, 'yuv-scaled.rgb');
-    const args = keyframeThumbnailArgs({ inputFile: keyframes, width: WIDTH, height: HEIGHT, outFile: frames, jpegPattern: numberedFilesPattern(dir, 'yuv-', '.jpg') });
+    const args = argsOf('x.rgb', 'x-');
     const graph = args.indexOf('-filter_complex') + 1;
     expect(args[graph]).toContain(`scale=${WIDTH}:${HEIGHT}:flags=area,format=yuv420p,`);
-    await runFfmpeg({ args });
     // the scaler left to negotiate its output: rgb24, what the sprite's frames are written as
-    const reference = join(dir, 'rgb-scaled.rgb');
-    const straight = keyframeThumbnailArgs({ inputFile: keyframes, width: WIDTH, height: HEIGHT, outFile: reference, jpegPattern: numberedFilesPattern(dir, 'rgb-', '.jpg') });
-    straight[graph] = straight[graph].replace(',format=yuv420p', '');
-    await runFfmpeg({ args: straight });
-
-    const [ours, rgb] = [await readFile(frames), await readFile(reference)];
-    const frameBytes = WIDTH * HEIGHT * 3;
-    expect([ours.length, rgb.length]).toEqual([FRAMES * frameBytes, FRAMES * frameBytes]);
-    for (let f = 0; f < FRAMES; f++) {
-      const [a, b] = [ours.subarray(f * frameBytes, (f + 1) * frameBytes), rgb.subarray(f * frameBytes, (f + 1) * frameBytes)];
-      expect(a.equals(b), `frame ${f}`).toBe(false);
-      expect(psnr(a, b), `frame ${f}`).toBeGreaterThan(45);
-    }
+    const [ours, rgb] = await oursAndReference('scale', (args) => args.map((arg, i) => (i === graph ? arg.replace(',format=yuv420p', '') : arg)));
+    expectOtherYetClose(ours, rgb);
   }, 60_000);
 });
