@@ -119,7 +119,8 @@ function packPieces(pieces: CopyPiece[]): { pieceTable: Float64Array<ArrayBuffer
  * Writes `job.head` and then the pieces in order to `job.outFile`, reading each source once in
  * blocks: one thread reads and hashes the sources, another hashes and writes the output, so the
  * two SHA-256 streams and the two copies share the cores and nothing waits on the main thread.
- * The writer has the more work; while blocks wait for it, the reader writes some itself.
+ * The writer has the more work; while blocks wait for it, the reader writes some itself, never
+ * while the writer is writing.
  * Memory is the ring (4 MiB by default) and the piece table, one copy a thread.
  */
 export async function copyPieces(job: PieceCopyJob, options: PieceCopyOptions = {}): Promise<PieceCopyResult> {
@@ -134,7 +135,7 @@ export async function copyPieces(job: PieceCopyJob, options: PieceCopyOptions = 
   if (signal?.aborted) throw aborted();
 
   const ring = new SharedArrayBuffer(blockBytes * slots);
-  const ctlBuffer = new SharedArrayBuffer(6 * 4);
+  const ctlBuffer = new SharedArrayBuffer(7 * 4);
   const metaBuffer = new SharedArrayBuffer(slots * 4 * 8);
   const ctl = new Int32Array(ctlBuffer);
   const shared = { ring, ctlBuffer, metaBuffer, blockBytes, slots };
