@@ -167,13 +167,16 @@ function copyVideoSamples(video: OutputSampleTable, at: number, t: SampleTable, 
 
 /** `count` stored audio frames from `first` on, written from output sample `at` on; returns the next output sample. */
 function copyAudioFrames(audio: OutputSampleTable, at: number, duration: number, s: SampleTable, first: number, count: number, pieces: FilePiece[], file: string): number {
+  // before the loop: V8 compiles the function on the loop, and an addition it had not run yet
+  // after it sent the function back to be compiled again
+  const next = at + count;
   for (let k = 0; k < count; k++) {
     const j = first + k;
     const offset = s.offsets[j];
     const size = s.sizes[j];
     setAudio(audio, at + k, duration, size, pieceHolding(pieces, offset, size, file), offset);
   }
-  return at + count;
+  return next;
 }
 
 function setAudio(table: OutputSampleTable, at: number, duration: number, size: number, piece: number, offset: number): void {

@@ -79,7 +79,7 @@ export function trackChunks(track: OutputTrack, pieces: readonly MdatPiece[], pi
   for (const name of ['durations', 'compositionOffsets', 'sizes', 'sync', 'descriptionIndex', 'piece', 'pieceOffset'] as const) {
     if (s[name].length < s.count) throw new RangeError(`${where}.${name}: ${s[name].length} entries for ${s.count} samples`);
   }
-  const { count, piece, pieceOffset, sizes, descriptionIndex } = s;
+  const { count } = s;
   // each piece's bytes [low, high) and the shift from them to the payload, as typed arrays: the
   // loop below runs once per sample, mostly before V8 has optimised it
   const low = new Float64Array(pieces.length);
@@ -97,29 +97,52 @@ export function trackChunks(track: OutputTrack, pieces: readonly MdatPiece[], pi
   const offsets = new Float64Array(count);
   const samplesPerChunk = new Uint32Array(count);
   const chunkDescription = new Uint16Array(count);
-  let chunk = -1;
+  const lastOffset = new Float64Array(1);
+  const chunks = chunkSamples(s, entries, low, high, shift, where, offsets, samplesPerChunk, chunkDescription, lastOffset);
+  return { offsets: offsets.subarray(0, chunks), lastOffset: lastOffset[0], samplesPerChunk: samplesPerChunk.subarray(0, chunks), descriptionIndex: chunkDescription.subarray(0, chunks) };
+}
+
+/**
+ * trackChunks' pass over every sample; returns the number of chunks, the largest offset in
+ * `lastOffset[0]`. The loop alone in a function that returns a variable: V8 compiles it on the
+ * loop, and code after the loop it had not run yet (even the `+ 1` of a count) sent it back to
+ * be compiled again, the loop meanwhile in slower code.
+ */
+function chunkSamples(
+  s: OutputSampleTable,
+  entries: number,
+  low: Float64Array,
+  high: Float64Array,
+  shift: Float64Array,
+  where: string,
+  offsets: Float64Array,
+  samplesPerChunk: Uint32Array,
+  chunkDescription: Uint16Array,
+  lastOffset: Float64Array,
+): number {
+  const { count, piece, pieceOffset, sizes, descriptionIndex } = s;
+  let chunks = 0;
   let nextByte = -1;
   let lastDescription = -1;
-  let lastOffset = 0;
   for (let i = 0; i < count; i++) {
     const p = piece[i];
-    if (p >= pieces.length) throw new RangeError(`${where}.piece[${i}]: no piece ${p}`);
+    if (p >= low.length) throw new RangeError(`${where}.piece[${i}]: no piece ${p}`);
     const at = pieceOffset[i];
     if (!(at >= low[p] && at + sizes[i] <= high[p])) throw new RangeError(`${where}[${i}]: bytes ${at}-${at + sizes[i]} lie outside piece ${p} (${low[p]}-${high[p]})`);
     const d = descriptionIndex[i];
     if (d < 1 || d > entries) throw new RangeError(`${where}.descriptionIndex[${i}]: ${d}, but the track has ${entries} sample entries`);
     const offset = shift[p] + at;
     if (offset !== nextByte || d !== lastDescription) {
-      offsets[++chunk] = offset;
-      chunkDescription[chunk] = d;
-      if (offset > lastOffset) lastOffset = offset;
+      offsets[chunks] = offset;
+      chunkDescription[chunks] = d;
+      chunks++;
+      if (offset > lastOffset[0]) lastOffset[0] = offset;
     }
-    samplesPerChunk[chunk]++;
+    samplesPerChunk[chunks - 1]++;
     lastDescription = d;
     nextByte = offset + sizes[i];
   }
-  const chunks = chunk + 1;
-  return { offsets: offsets.subarray(0, chunks), lastOffset, samplesPerChunk: samplesPerChunk.subarray(0, chunks), descriptionIndex: chunkDescription.subarray(0, chunks) };
+  return chunks;
 }
 
 /** tkhd duration in the movie timescale: the edit list's length, else the media's (`mediaDuration`, in the track's timescale). */

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../errors.ts';
-import type { AudioDescription, Mp4Model, Mp4Track, VideoDescription } from '../../types/mp4.ts';
+import type { AudioDescription, Mp4Model, Mp4Track, Presentation, SampleTable, VideoDescription } from '../../types/mp4.ts';
 import type { AudioTrackProbe, Mp4Probe, SyncSample, VideoTrackProbe } from '../../types/probe.ts';
 import { mostCommon, readMp4Model } from './model.ts';
 import { presentationTimeSec } from './presentation.ts';
@@ -68,12 +68,7 @@ function summariseVideo(track: Mp4Track, file: string): VideoTrackProbe {
   requireSamples(track, file);
   const { samples, presentation, timescale } = track;
   const description = track.descriptions.find((d): d is VideoDescription => d.kind === 'video');
-  const syncSamples: SyncSample[] = [];
-  for (let i = 0; i < samples.count; i++) {
-    if (!samples.sync[i]) continue;
-    const cts = samples.dts[i] + samples.compositionOffsets[i];
-    syncSamples.push({ timeSec: presentationTimeSec(presentation, cts, timescale), offset: samples.offsets[i], size: samples.sizes[i] });
-  }
+  const syncSamples = syncSamplesOf(samples, presentation, timescale);
   return {
     track,
     codec: description?.codec ?? track.descriptions[0]?.fourcc ?? '',
@@ -89,6 +84,20 @@ function summariseVideo(track: Mp4Track, file: string): VideoTrackProbe {
     parameterSets: description?.parameterSets ?? [],
     nalLengthSize: description?.nalLengthSize ?? 4,
   };
+}
+
+/**
+ * The loop on its own: inside summariseVideo, V8 optimised the whole summary on it, and the
+ * output's track (another map than the chunks') sent it back to be compiled again.
+ */
+function syncSamplesOf(samples: SampleTable, presentation: Presentation, timescale: number): SyncSample[] {
+  const syncSamples: SyncSample[] = [];
+  for (let i = 0; i < samples.count; i++) {
+    if (!samples.sync[i]) continue;
+    const cts = samples.dts[i] + samples.compositionOffsets[i];
+    syncSamples.push({ timeSec: presentationTimeSec(presentation, cts, timescale), offset: samples.offsets[i], size: samples.sizes[i] });
+  }
+  return syncSamples;
 }
 
 function summariseAudio(track: Mp4Track, file: string): AudioTrackProbe {

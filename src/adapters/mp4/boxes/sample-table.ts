@@ -54,6 +54,22 @@ export interface SampleTableCounts {
 export function countSampleTable(table: { count: number; durations: Indexed; compositionOffsets: Indexed; sync: Indexed; sizes: Indexed }): SampleTableCounts {
   const { count, durations, compositionOffsets, sync, sizes } = table;
   if (count === 0) return { durationRuns: 0, compositionRuns: 0, negativeCompositionOffset: false, syncSamples: 0, uniformSize: 0, mediaDuration: 0 };
+  const counted = new Float64Array(COUNTED_FIELDS);
+  countSamples(counted, count, durations, compositionOffsets, sync, sizes);
+  const [durationRuns, compositionRuns, anyOffset, negative, syncSamples, uniformSize, mediaDuration] = counted;
+  return { durationRuns, compositionRuns: anyOffset ? compositionRuns : 0, negativeCompositionOffset: negative === 1, syncSamples, uniformSize, mediaDuration };
+}
+
+const COUNTED_FIELDS = 7;
+
+/**
+ * countSampleTable's pass, into `counted`: duration runs, composition runs, any offset (0/1), a
+ * negative one (0/1), sync samples, the uniform size, the media duration. Each loop of this file
+ * is alone in a function that returns a number or nothing: V8 compiles such a function on its
+ * loop, and code after the loop that had not run yet (an object to build) sent it back to be
+ * compiled again, the loop meanwhile in slower code.
+ */
+function countSamples(counted: Float64Array, count: number, durations: Indexed, compositionOffsets: Indexed, sync: Indexed, sizes: Indexed): void {
   let durationRuns = 1;
   let compositionRuns = 1;
   let anyOffset = compositionOffsets[0] !== 0;
@@ -72,7 +88,13 @@ export function countSampleTable(table: { count: number; durations: Indexed; com
     if (sizes[i] !== uniformSize) uniformSize = 0;
     mediaDuration += duration;
   }
-  return { durationRuns, compositionRuns: anyOffset ? compositionRuns : 0, negativeCompositionOffset: negative, syncSamples, uniformSize, mediaDuration };
+  counted[0] = durationRuns;
+  counted[1] = compositionRuns;
+  counted[2] = anyOffset ? 1 : 0;
+  counted[3] = negative ? 1 : 0;
+  counted[4] = syncSamples;
+  counted[5] = uniformSize;
+  counted[6] = mediaDuration;
 }
 
 /** stts/ctts body: entry count, then (run length, value) pairs. */
@@ -89,19 +111,24 @@ function runsPlan(type: string, values: Indexed, version: number, runs: number):
         view.setInt32(next + 4, values[0]);
         return next + 8;
       }
-      let i = 0;
-      while (i < values.length) {
-        let j = i + 1;
-        while (j < values.length && values[j] === values[i]) j++;
-        view.setUint32(next, j - i);
-        // the same 32 bits either way: a negative offset is written as its two's complement
-        view.setInt32(next + 4, values[i]);
-        next += 8;
-        i = j;
-      }
-      return next;
+      return writeRuns(view, next, values);
     },
   };
+}
+
+function writeRuns(view: DataView, at: number, values: Indexed): number {
+  let next = at;
+  let i = 0;
+  while (i < values.length) {
+    let j = i + 1;
+    while (j < values.length && values[j] === values[i]) j++;
+    view.setUint32(next, j - i);
+    // the same 32 bits either way: a negative offset is written as its two's complement
+    view.setInt32(next + 4, values[i]);
+    next += 8;
+    i = j;
+  }
+  return next;
 }
 
 /** `counts` from `countSampleTable` over the same samples; counted here when not given. */
@@ -134,25 +161,36 @@ export function stszPlan(sizes: Indexed, counts = countSampleTable(tableOf({ siz
 
 /** stsc from each chunk's sample count and description index, runs of equal chunks merged. */
 export function stscPlan(samplesPerChunk: Indexed, descriptionIndex: Indexed): BoxPlan {
-  const starts = (chunk: number) => chunk === 0 || samplesPerChunk[chunk] !== samplesPerChunk[chunk - 1] || descriptionIndex[chunk] !== descriptionIndex[chunk - 1];
-  let entries = 0;
-  for (let chunk = 0; chunk < samplesPerChunk.length; chunk++) if (starts(chunk)) entries++;
+  const entries = countStscEntries(samplesPerChunk, descriptionIndex);
   const size = 16 + 12 * entries;
   return {
     size,
     writeTo(target, at) {
       const [view, first] = tableAt(target, at, 'stsc', size, 0, entries);
-      let next = first;
-      for (let chunk = 0; chunk < samplesPerChunk.length; chunk++) {
-        if (!starts(chunk)) continue;
-        view.setUint32(next, chunk + 1);
-        view.setUint32(next + 4, samplesPerChunk[chunk]);
-        view.setUint32(next + 8, descriptionIndex[chunk]);
-        next += 12;
-      }
-      return next;
+      return writeStscEntries(view, first, samplesPerChunk, descriptionIndex);
     },
   };
+}
+
+const startsStscEntry = (samplesPerChunk: Indexed, descriptionIndex: Indexed, chunk: number) =>
+  chunk === 0 || samplesPerChunk[chunk] !== samplesPerChunk[chunk - 1] || descriptionIndex[chunk] !== descriptionIndex[chunk - 1];
+
+function countStscEntries(samplesPerChunk: Indexed, descriptionIndex: Indexed): number {
+  let entries = 0;
+  for (let chunk = 0; chunk < samplesPerChunk.length; chunk++) if (startsStscEntry(samplesPerChunk, descriptionIndex, chunk)) entries++;
+  return entries;
+}
+
+function writeStscEntries(view: DataView, at: number, samplesPerChunk: Indexed, descriptionIndex: Indexed): number {
+  let next = at;
+  for (let chunk = 0; chunk < samplesPerChunk.length; chunk++) {
+    if (!startsStscEntry(samplesPerChunk, descriptionIndex, chunk)) continue;
+    view.setUint32(next, chunk + 1);
+    view.setUint32(next + 4, samplesPerChunk[chunk]);
+    view.setUint32(next + 8, descriptionIndex[chunk]);
+    next += 12;
+  }
+  return next;
 }
 
 /**
@@ -165,23 +203,26 @@ export function chunkOffsetPlan(offsets: Indexed, large: boolean, base: () => nu
     size,
     writeTo(target, at) {
       const [view, first] = tableAt(target, at, large ? 'co64' : 'stco', size, 0, offsets.length);
-      let next = first;
-      const add = base();
-      for (let i = 0; i < offsets.length; i++) {
-        const offset = offsets[i] + add;
-        if (large) {
-          view.setUint32(next, Math.floor(offset / 2 ** 32));
-          view.setUint32(next + 4, offset % 2 ** 32);
-          next += 8;
-        } else {
-          if (offset > 0xffffffff) throw new RangeError(`chunk offset ${offset} needs co64`);
-          view.setUint32(next, offset);
-          next += 4;
-        }
-      }
-      return next;
+      return writeChunkOffsets(view, first, offsets, base(), large);
     },
   };
+}
+
+function writeChunkOffsets(view: DataView, at: number, offsets: Indexed, add: number, large: boolean): number {
+  let next = at;
+  for (let i = 0; i < offsets.length; i++) {
+    const offset = offsets[i] + add;
+    if (large) {
+      view.setUint32(next, Math.floor(offset / 2 ** 32));
+      view.setUint32(next + 4, offset % 2 ** 32);
+      next += 8;
+    } else {
+      if (offset > 0xffffffff) throw new RangeError(`chunk offset ${offset} needs co64`);
+      view.setUint32(next, offset);
+      next += 4;
+    }
+  }
+  return next;
 }
 
 /** stss only when some sample is not a sync sample (no stss means every sample is one). */
@@ -193,15 +234,19 @@ export function stssPlan(sync: Indexed, counts = countSampleTable(tableOf({ sync
     size,
     writeTo(target, at) {
       const [view, first] = tableAt(target, at, 'stss', size, 0, numbers);
-      let next = first;
-      for (let i = 0; i < sync.length; i++) {
-        if (!sync[i]) continue;
-        view.setUint32(next, i + 1);
-        next += 4;
-      }
-      return next;
+      return writeSyncNumbers(view, first, sync);
     },
   };
+}
+
+function writeSyncNumbers(view: DataView, at: number, sync: Indexed): number {
+  let next = at;
+  for (let i = 0; i < sync.length; i++) {
+    if (!sync[i]) continue;
+    view.setUint32(next, i + 1);
+    next += 4;
+  }
+  return next;
 }
 
 /** A table of one field's samples and zeros, to count that field alone. */
