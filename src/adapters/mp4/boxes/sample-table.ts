@@ -54,22 +54,6 @@ export interface SampleTableCounts {
 export function countSampleTable(table: { count: number; durations: Indexed; compositionOffsets: Indexed; sync: Indexed; sizes: Indexed }): SampleTableCounts {
   const { count, durations, compositionOffsets, sync, sizes } = table;
   if (count === 0) return { durationRuns: 0, compositionRuns: 0, negativeCompositionOffset: false, syncSamples: 0, uniformSize: 0, mediaDuration: 0 };
-  const counted = new Float64Array(COUNTED_FIELDS);
-  countSamples(counted, count, durations, compositionOffsets, sync, sizes);
-  const [durationRuns, compositionRuns, anyOffset, negative, syncSamples, uniformSize, mediaDuration] = counted;
-  return { durationRuns, compositionRuns: anyOffset ? compositionRuns : 0, negativeCompositionOffset: negative === 1, syncSamples, uniformSize, mediaDuration };
-}
-
-const COUNTED_FIELDS = 7;
-
-/**
- * countSampleTable's pass, into `counted`: duration runs, composition runs, any offset (0/1), a
- * negative one (0/1), sync samples, the uniform size, the media duration. Each loop of this file
- * is alone in a function that returns a number or nothing: V8 compiles such a function on its
- * loop, and code after the loop that had not run yet (an object to build) sent it back to be
- * compiled again, the loop meanwhile in slower code.
- */
-function countSamples(counted: Float64Array, count: number, durations: Indexed, compositionOffsets: Indexed, sync: Indexed, sizes: Indexed): void {
   let durationRuns = 1;
   let compositionRuns = 1;
   let anyOffset = compositionOffsets[0] !== 0;
@@ -88,13 +72,7 @@ function countSamples(counted: Float64Array, count: number, durations: Indexed, 
     if (sizes[i] !== uniformSize) uniformSize = 0;
     mediaDuration += duration;
   }
-  counted[0] = durationRuns;
-  counted[1] = compositionRuns;
-  counted[2] = anyOffset ? 1 : 0;
-  counted[3] = negative ? 1 : 0;
-  counted[4] = syncSamples;
-  counted[5] = uniformSize;
-  counted[6] = mediaDuration;
+  return { durationRuns, compositionRuns: anyOffset ? compositionRuns : 0, negativeCompositionOffset: negative, syncSamples, uniformSize, mediaDuration };
 }
 
 /** stts/ctts body: entry count, then (run length, value) pairs. */
@@ -116,6 +94,8 @@ function runsPlan(type: string, values: Indexed, version: number, runs: number):
   };
 }
 
+// Each table's loop is a function of its own, outside the plans' closures: V8 compiles it on the
+// loop once, where the loop inside a plan's writeTo was compiled again for the code after it.
 function writeRuns(view: DataView, at: number, values: Indexed): number {
   let next = at;
   let i = 0;
