@@ -68,16 +68,41 @@ function audioMediaStartSamples(chunk: PlacementChunk): number {
 
 export function placeChunks(chunks: PlacementChunk[]): Placement {
   if (chunks.length === 0) throw new RangeError('placeChunks needs at least one chunk');
-  const { sampleRate: sr, samplesPerFrame: spf } = chunks[0];
-  const first = chunks[0].audio.presentation;
-  const audioLeadSamples = Math.round(first.startSec * sr);
-  const audioMediaStart = audioMediaStartSamples(chunks[0]);
-  // movie position (samples) of stored audio sample `pos` of the output track
-  const movieOf = (pos: number) => audioLeadSamples + pos - audioMediaStart;
-  let pos = 0;
-  let idealSec = 0;
-  let maxError = 0;
-  const placed = chunks.map((chunk, index): ChunkPlacement => {
+  const placer = new ChunkPlacer(chunks[0]);
+  for (const chunk of chunks) placer.place(chunk);
+  return placer.finish();
+}
+
+/**
+ * placeChunks one chunk at a time: a chunk's place depends only on the chunks before it, so the
+ * thumbnails of the earlier chunks can be decoded while the later ones are still being probed.
+ */
+export class ChunkPlacer {
+  private readonly sr: number;
+  private readonly spf: number;
+  private readonly audioLeadSamples: number;
+  private readonly audioMediaStart: number;
+  private readonly placed: ChunkPlacement[] = [];
+  /** Stored audio samples of the output track so far. */
+  private pos = 0;
+  private idealSec = 0;
+  private maxError = 0;
+
+  constructor(first: PlacementChunk) {
+    this.sr = first.sampleRate;
+    this.spf = first.samplesPerFrame;
+    this.audioLeadSamples = Math.round(first.audio.presentation.startSec * this.sr);
+    this.audioMediaStart = audioMediaStartSamples(first);
+  }
+
+  /** Movie position (samples) of stored audio sample `pos` of the output track. */
+  private movieOf(pos: number): number {
+    return this.audioLeadSamples + pos - this.audioMediaStart;
+  }
+
+  place(chunk: PlacementChunk): ChunkPlacement {
+    const { sr, spf } = this;
+    const index = this.placed.length;
     if (chunk.sampleRate !== sr || chunk.samplesPerFrame !== spf) {
       throw new RangeError(`chunk ${index} has ${chunk.sampleRate} Hz / ${chunk.samplesPerFrame} samples per frame, the first ${sr} / ${spf}`);
     }
@@ -87,39 +112,42 @@ export function placeChunks(chunks: PlacementChunk[]): Placement {
     const firstFrame = index === 0 ? 0 : Math.max(0, Math.round(mediaStart / spf));
     // presented sample 0 of the chunk's sound, counted from the start of its first copied frame
     const residual = mediaStart - firstFrame * spf;
-    const idealSoundStart = (idealSec + audio.startSec) * sr;
-    const leadSilentFrames = index === 0 ? 0 : Math.max(0, Math.round((idealSoundStart - movieOf(pos) - residual) / spf));
-    const soundStart = movieOf(pos + leadSilentFrames * spf) + residual;
-    if (index > 0) maxError = Math.max(maxError, Math.abs(soundStart - idealSoundStart) / sr);
-    const idealEnd = (idealSec + lengthSec) * sr;
-    const slotFrames = Math.max(leadSilentFrames + 1, Math.round((idealEnd - movieOf(pos)) / spf));
+    const idealSoundStart = (this.idealSec + audio.startSec) * sr;
+    const leadSilentFrames = index === 0 ? 0 : Math.max(0, Math.round((idealSoundStart - this.movieOf(this.pos) - residual) / spf));
+    const soundStart = this.movieOf(this.pos + leadSilentFrames * spf) + residual;
+    if (index > 0) this.maxError = Math.max(this.maxError, Math.abs(soundStart - idealSoundStart) / sr);
+    const idealEnd = (this.idealSec + lengthSec) * sr;
+    const slotFrames = Math.max(leadSilentFrames + 1, Math.round((idealEnd - this.movieOf(this.pos)) / spf));
     const soundFrames = Math.ceil((residual + audio.durationSec * sr) / spf - 1e-9);
     const available = Math.max(0, chunk.audio.samples.count - firstFrame);
     const copiedFrames = Math.max(0, Math.min(available, soundFrames, slotFrames - leadSilentFrames));
     const placement: ChunkPlacement = {
       originSec: soundStart / sr - audio.startSec,
-      idealOriginSec: idealSec,
+      idealOriginSec: this.idealSec,
       lengthSec,
       firstFrame,
       copiedFrames,
       leadSilentFrames,
       tailSilentFrames: slotFrames - leadSilentFrames - copiedFrames,
     };
-    pos += slotFrames * spf;
-    idealSec += lengthSec;
+    this.pos += slotFrames * spf;
+    this.idealSec += lengthSec;
+    this.placed.push(placement);
     return placement;
-  });
-  const endSamples = movieOf(pos);
-  maxError = Math.max(maxError, Math.abs(endSamples - idealSec * sr) / sr);
-  return {
-    sampleRate: sr,
-    samplesPerFrame: spf,
-    chunks: placed,
-    audioLeadSamples,
-    audioMediaStartSamples: audioMediaStart,
-    audioPresentedSamples: pos - audioMediaStart,
-    durationSec: endSamples / sr,
-    idealDurationSec: idealSec,
-    maxJoinErrorSec: maxError,
-  };
+  }
+
+  finish(): Placement {
+    const endSamples = this.movieOf(this.pos);
+    return {
+      sampleRate: this.sr,
+      samplesPerFrame: this.spf,
+      chunks: this.placed,
+      audioLeadSamples: this.audioLeadSamples,
+      audioMediaStartSamples: this.audioMediaStart,
+      audioPresentedSamples: this.pos - this.audioMediaStart,
+      durationSec: endSamples / this.sr,
+      idealDurationSec: this.idealSec,
+      maxJoinErrorSec: Math.max(this.maxError, Math.abs(endSamples - this.idealSec * this.sr) / this.sr),
+    };
+  }
 }
