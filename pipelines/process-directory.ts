@@ -1,15 +1,15 @@
 import { join } from 'node:path';
 import { probeMp4 } from '../src/adapters/mp4/probe.ts';
 import { AbortedError } from '../src/errors.ts';
-import { planConcat } from '../src/stages/concat.ts';
+import { planConcat, StreamCopyOffsets } from '../src/stages/concat.ts';
 import { discoverChunks } from '../src/stages/discover.ts';
 import { startCopyThreads, type CopyThreads } from '../src/adapters/fs/piece-copy.ts';
 import { buildManifest, writeManifest } from '../src/stages/manifest.ts';
 import { orderChunks } from '../src/stages/order.ts';
 import { probeChunks } from '../src/stages/probe.ts';
 import { writeReport } from '../src/stages/report.ts';
-import { discardStaging, prepareStaging, publishStaging, RECORDING_FILE } from '../src/stages/publish.ts';
-import { makeThumbnails, type ThumbnailSource } from '../src/stages/thumbnails.ts';
+import { createStaging, discardStaging, publishStaging, RECORDING_FILE, refuseFinishedOutput } from '../src/stages/publish.ts';
+import { makeThumbnails, startThumbnails, type ThumbnailSource } from '../src/stages/thumbnails.ts';
 import { assertPassed, configurationChecks, outputChecks, reportOf } from '../src/stages/verify.ts';
 import { buildTimeline, mediaTimeToWallMs, timelineChunkOf, type TimelineChunk } from '../src/timeline/recording-timeline.ts';
 import { allSettledOrThrow } from '../src/settle.ts';
@@ -44,10 +44,25 @@ async function processMp4Chunks(discovery: Discovery, copyThreads: CopyThreads, 
   step('order');
   const { ordered, warnings: orderWarnings } = orderChunks(discovery.chunks, { allowGaps: options.allowGaps });
   step('probe');
-  const probed = await probeChunks(ordered, { expectVideo: options.expectVideo, expectAudio: options.expectAudio, signal });
-
-  const staging = await prepareStaging(options.outDir, { force: options.force });
+  // the staging comes before the probe, so that the thumbnail decode can start while the later
+  // chunks are probed; the output is still refused only after them, as before
+  const staging = await createStaging(options.outDir);
+  const thumbnailContext = { outDir: staging.dir, workDir: staging.workDir, intervalSec: options.thumbnailIntervalSec, width: options.thumbnailWidth, logger, signal };
+  const earlyThumbnails = options.fillPauses ? null : startThumbnails(thumbnailContext);
   try {
+    const offsets = new StreamCopyOffsets();
+    const probed = await probeChunks(ordered, {
+      expectVideo: options.expectVideo,
+      expectAudio: options.expectAudio,
+      signal,
+      onProbed: (chunk) => {
+        const offsetSec = offsets.add(chunk);
+        if (offsetSec === null) void earlyThumbnails?.cancel();
+        else earlyThumbnails?.add({ file: chunk.mediaFile, offsetSec, video: chunk.probe.video! });
+      },
+    });
+    await refuseFinishedOutput(options.outDir, { force: options.force });
+
     const timelineChunks = probed.chunks.map((chunk) => timelineChunkOf(chunk.metadata, chunk.probe.durationSec));
     const outFile = join(staging.dir, RECORDING_FILE);
     step('concat');
@@ -65,20 +80,11 @@ async function processMp4Chunks(discovery: Discovery, copyThreads: CopyThreads, 
       onProgress: (share) => options.onProgress?.(share, 'joining chunks'),
     });
     const timeline = buildTimeline(timelineChunks, concat.chunkOffsetsSec);
-    const thumbnailContext = {
-      outDir: staging.dir,
-      workDir: staging.workDir,
-      intervalSec: options.thumbnailIntervalSec,
-      width: options.thumbnailWidth,
-      durationSec: concat.expected.durationSec,
-      logger,
-      signal,
-    };
     const chunkSources: ThumbnailSource[] = probed.chunks.map((c, i) => ({ file: c.mediaFile, offsetSec: concat.chunkOffsetsSec[i], video: c.probe.video! }));
-    // the join hashes every chunk and the output as it copies them; thumbnails are decoded alongside,
-    // started first: their decode then runs on the other core while the join plans its tables (a
-    // failure of the join still comes first)
-    const thumbnailing = concat.mode === 'stream-copy' ? makeThumbnails(chunkSources, thumbnailContext) : Promise.resolve(null);
+    // the join hashes every chunk and the output as it copies them; the thumbnails' decode, begun
+    // during the probe, ends alongside (a failure of the join still comes first)
+    if (concat.mode !== 'stream-copy') await earlyThumbnails?.cancel();
+    const thumbnailing = concat.mode === 'stream-copy' && earlyThumbnails ? earlyThumbnails.finish(chunkSources, concat.expected.durationSec) : Promise.resolve(null);
     const [joined, streamCopyThumbnails] = await allSettledOrThrow([concat.run(), thumbnailing]);
 
     step('verify');
@@ -112,6 +118,7 @@ async function processMp4Chunks(discovery: Discovery, copyThreads: CopyThreads, 
     logger.info('recording processed', { outDir: staging.outDir, chunks: manifest.chunks.length, durationMs: manifest.output.durationMs, joinMode: concat.mode, maxJoinErrorMs: concat.maxJoinErrorMs });
     return { manifest, outDir: staging.outDir };
   } finally {
+    await earlyThumbnails?.cancel();
     await discardStaging(staging);
   }
 }

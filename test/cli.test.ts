@@ -54,6 +54,15 @@ describe('acsrec process', () => {
     expect(after.thumbnails).toHaveLength(6);
   });
 
+  it("reports the chunks' error before the finished output's, and leaves no staging beside it", async () => {
+    const out = join(scratch, 'precedence');
+    expect((await runCli(['process', SAMPLE, '--out', out])).code).toBe(0);
+    const failed = await runCli(['process', SAMPLE, '--out', out, '--expect-audio', '48000']);
+    expect(failed.code, failed.stderr).toBe(4);
+    expect(errorLines(failed.stderr)[0]).toMatch(/48000/);
+    expect((await readdir(scratch)).filter((name) => name.startsWith('.precedence.'))).toEqual([]);
+  });
+
   it('keeps the old output intact when a --force run fails', async () => {
     const out = join(scratch, 'force-fail');
     expect((await runCli(['process', SAMPLE, '--out', out])).code).toBe(0);

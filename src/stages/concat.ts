@@ -8,7 +8,7 @@ import { splitAdtsFrames } from '../adapters/mp4/adts.ts';
 import type { SampleTableArena } from '../adapters/mp4/table-arena.ts';
 import { copyMp4, planMp4Copy, releaseSampleTables } from '../adapters/mp4/writer.ts';
 import type { Logger } from '../logger.ts';
-import { placeChunks, singleSpan, type Placement } from '../timeline/av-placement.ts';
+import { ChunkPlacer, placeChunks, singleSpan, type Placement, type PlacementChunk } from '../timeline/av-placement.ts';
 import { buildJoinJob, type JoinSource } from '../timeline/join-tables.ts';
 import { filledSegments, type TimelineChunk } from '../timeline/recording-timeline.ts';
 import type { ProbedChunk } from '../types/chunk.ts';
@@ -100,10 +100,41 @@ export function streamCopyMismatch(chunks: ProbedChunk[]): string | null {
   return null;
 }
 
+const placementChunkOf = ({ probe }: ProbedChunk): PlacementChunk => ({
+  video: probe.video!.track,
+  audio: probe.audio!.track,
+  sampleRate: probe.audio!.sampleRate,
+  samplesPerFrame: probe.audio!.samplesPerFrame,
+});
+
+/**
+ * Where each chunk will sit in a stream copy, as the probed chunks arrive in order, before the
+ * plan: null from the first chunk that rules a stream copy out (the plan then re-encodes).
+ * The same placement the plan makes, one chunk at a time.
+ */
+export class StreamCopyOffsets {
+  private first: ProbedChunk | null = null;
+  private placer: ChunkPlacer | null = null;
+  private ruledOut = false;
+
+  add(chunk: ProbedChunk): number | null {
+    if (this.ruledOut) return null;
+    try {
+      if (!chunk.probe.video || !chunk.probe.audio || streamCopyMismatch(this.first ? [this.first, chunk] : [chunk])) throw new RangeError('no stream copy');
+      this.first ??= chunk;
+      this.placer ??= new ChunkPlacer(placementChunkOf(chunk));
+      return this.placer.place(placementChunkOf(chunk)).originSec;
+    } catch {
+      this.ruledOut = true;
+      return null;
+    }
+  }
+}
+
 function streamCopyPlan(chunks: ProbedChunk[], context: ConcatContext): ConcatPlan {
   const sources: JoinSource[] = chunks.map(({ probe }) => ({ model: probe.model, video: probe.video!.track, audio: probe.audio!.track }));
   const audio = chunks[0].probe.audio!;
-  const placement = placeChunks(sources.map((s, i) => ({ ...s, sampleRate: chunks[i].probe.audio!.sampleRate, samplesPerFrame: chunks[i].probe.audio!.samplesPerFrame })));
+  const placement = placeChunks(chunks.map(placementChunkOf));
   const frameMs = (frames: number) => Math.round((frames * audio.samplesPerFrame * 1000) / audio.sampleRate);
   const warnings = placement.chunks.flatMap((c, i) => {
     const label = `chunk ${chunks[i].metadata.chunkIndex}`;

@@ -2,7 +2,6 @@ import PQueue from 'p-queue';
 import { basename } from 'node:path';
 import { probeMp4 } from '../adapters/mp4/probe.ts';
 import { SampleTableArena } from '../adapters/mp4/table-arena.ts';
-import type { Mp4Probe } from '../types/probe.ts';
 import type { VerificationCheck } from '../schemas/manifest.ts';
 import type { DiscoveredChunk, ProbedChunk } from '../types/chunk.ts';
 import type { ExpectedAudio, ExpectedVideo } from '../types/pipeline.ts';
@@ -22,21 +21,29 @@ export interface ProbeStageResult {
  */
 export async function probeChunks(
   chunks: DiscoveredChunk[],
-  context: { expectVideo: ExpectedVideo; expectAudio: ExpectedAudio; signal?: AbortSignal },
+  context: {
+    expectVideo: ExpectedVideo;
+    expectAudio: ExpectedAudio;
+    signal?: AbortSignal;
+    /** Each probed chunk in order, once it and those before it are probed (not yet checked); must not throw. */
+    onProbed?: (chunk: ProbedChunk) => void;
+  },
 ): Promise<ProbeStageResult> {
   const queue = new PQueue({ concurrency: 4 });
   const tables = new SampleTableArena();
+  const probed: ProbedChunk[] = [];
+  let delivered = 0;
   // One check per task, not p-queue's `signal` option: that adds an abort listener per chunk to
   // the one signal, and a dozen chunks trip Node's MaxListenersExceededWarning.
-  const probes = await Promise.all(
-    chunks.map((chunk) =>
-      queue.add(() => {
+  await Promise.all(
+    chunks.map((chunk, i) =>
+      queue.add(async () => {
         context.signal?.throwIfAborted();
-        return probeMp4(chunk.mediaFile, tables);
+        probed[i] = { ...chunk, probe: await probeMp4(chunk.mediaFile, tables) };
+        for (; probed[delivered]; delivered++) context.onProbed?.(probed[delivered]);
       }),
     ),
   );
-  const probed = chunks.map((chunk, i) => ({ ...chunk, probe: probes[i] as Mp4Probe }));
   const checks: VerificationCheck[] = [];
   const warnings: string[] = [];
   for (const chunk of probed) {

@@ -22,10 +22,20 @@ const exists = (path: string) =>
 
 /** Refuses an output that holds a finished recording (unless forced) and makes the staging directory. */
 export async function prepareStaging(outDir: string, options: { force: boolean }): Promise<Staging> {
+  await refuseFinishedOutput(outDir, options);
+  return createStaging(outDir);
+}
+
+export async function refuseFinishedOutput(outDir: string, options: { force: boolean }): Promise<void> {
   const out = resolve(outDir);
   if (!options.force && (await exists(join(out, MANIFEST_FILE)))) {
     throw new UsageError('the output directory already holds a manifest.json (use --force to replace it)', { file: out });
   }
+}
+
+/** The staging directory alone, for work that starts before the output is checked; discard it on every path. */
+export async function createStaging(outDir: string): Promise<Staging> {
+  const out = resolve(outDir);
   await mkdir(dirname(out), { recursive: true });
   const dir = join(dirname(out), `.${basename(out)}.acsrec-${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(join(dir, '.work'), { recursive: true });

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { AbortedError, FfmpegError } from '../../errors.ts';
 import { silentLogger, type Logger } from '../../logger.ts';
 import { ffmpegPath } from './binary.ts';
@@ -12,8 +13,10 @@ export interface FfmpegProgress {
 
 export interface RunFfmpegOptions {
   args: string[];
-  /** Kills the process after this long. */
-  timeoutMs?: number;
+  /** Kills the process after this long (counted from the end of `input`, when there is one). */
+  timeoutMs?: number | (() => number);
+  /** Writes ffmpeg's stdin (an input of `pipe:0`) and ends it; a failure kills ffmpeg and is the run's error. */
+  input?: (stdin: Writable) => Promise<void>;
   signal?: AbortSignal;
   logger?: Logger;
   onProgress?: (progress: FfmpegProgress) => void;
@@ -65,20 +68,38 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegResult> {
 
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(binary, args, { stdio: [options.input ? 'pipe' : 'ignore', 'pipe', 'pipe'] }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
     const stderrLines: string[] = [];
     const keep = options.keepStderrLines ?? 400;
     const progressState: Partial<Record<string, string>> = {};
     let partial = '';
-    let killedFor: 'timeout' | 'abort' | null = null;
+    let killedFor: 'timeout' | 'abort' | 'input' | null = null;
+    let inputError: unknown = null;
 
-    const kill = (reason: 'timeout' | 'abort') => {
-      killedFor = reason;
+    const kill = (reason: 'timeout' | 'abort' | 'input') => {
+      killedFor ??= reason;
       child.kill('SIGKILL');
     };
-    const timer = options.timeoutMs ? setTimeout(() => kill('timeout'), options.timeoutMs) : null;
+    let timer: NodeJS.Timeout | null = null;
+    const timeoutMs = () => (typeof options.timeoutMs === 'function' ? options.timeoutMs() : options.timeoutMs);
+    let closed = false;
+    const armTimer = () => {
+      const ms = closed ? 0 : timeoutMs();
+      if (ms) timer = setTimeout(() => kill('timeout'), ms);
+    };
     const onAbort = () => kill('abort');
     signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.input) {
+      // a write into a pipe ffmpeg has closed fails with EPIPE: the write's callback has it, and
+      // ffmpeg's exit status says why
+      child.stdin!.on('error', () => {});
+      options.input(child.stdin!).then(armTimer, (error: unknown) => {
+        inputError = error;
+        if (child.exitCode === null && child.signalCode === null) kill('input');
+      });
+    } else {
+      armTimer();
+    }
 
     child.stdout.on('data', (chunk: Buffer) => {
       const busy = options.onStdout?.(chunk);
@@ -110,8 +131,10 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegResult> {
       const tail = stderrLines.slice(-STDERR_TAIL_LINES).join('\n');
       if (killedFor === 'abort') return reject(new AbortedError(`${label}: aborted`));
       if (killedFor === 'timeout') {
-        return reject(new FfmpegError(`${label}: timed out after ${options.timeoutMs} ms`, code, tail));
+        return reject(new FfmpegError(`${label}: timed out after ${timeoutMs()} ms`, code, tail));
       }
+      // an input that failed because ffmpeg stopped reading (EPIPE): ffmpeg's exit status says why
+      if (inputError && (code === 0 || code === null)) return reject(inputError);
       if (code !== 0) {
         const lastLine = stderrLines.filter((l) => l.trim()).at(-1) ?? '';
         return reject(new FfmpegError(`${label}: ffmpeg exited with ${code}: ${lastLine}`, code, tail));
@@ -120,6 +143,7 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegResult> {
     });
 
     function cleanup() {
+      closed = true;
       if (timer) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     }

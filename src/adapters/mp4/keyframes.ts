@@ -1,4 +1,5 @@
-import { closeSync, openSync, readSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import type { SyncSample } from '../../types/probe.ts';
 
 const START_CODE = Buffer.from([0, 0, 0, 1]);
@@ -34,43 +35,78 @@ export function syncSampleAt(samples: SyncSample[], timeSec: number): SyncSample
   return samples[lo];
 }
 
+/** One keyframe to decode: a sync sample of an MP4 file and the stream parameters it needs. */
+export interface KeyframeRef {
+  file: string;
+  sample: SyncSample;
+  nalLengthSize: number;
+  parameterSets: Buffer[];
+}
+
 /**
- * Appends the named sync samples of one file to `out` at `position` as a decodable Annex B stream,
- * one access unit each; returns where the stream now ends. Each sample is read into one reused
- * buffer: a fresh buffer and a copy per keyframe were megabytes of garbage for a long recording.
- * Synchronous: a few hundred reads from the page cache take milliseconds, and the thumbnail
- * decode they feed must start before the join plans its tables (see makeThumbnails).
+ * Writes keyframes to a stream (a decoder's stdin) as a decodable Annex B stream, one access unit
+ * each, as they are named: the decode starts while later ones are still unknown. One access unit
+ * in flight, read and assembled in two reused buffers: a fresh buffer per keyframe was megabytes
+ * of garbage for a long recording, and a pipe that is not read holds nothing more.
  */
-export function appendKeyframesAnnexB(
-  file: string,
-  samples: SyncSample[],
-  nalLengthSize: number,
-  parameterSets: Buffer[],
-  out: number,
-  position: number,
-  scratch: { bytes: Buffer } = { bytes: Buffer.alloc(0) },
-): number {
-  const fd = openSync(file, 'r');
-  let at = position;
-  try {
-    for (const sample of samples) {
-      if (scratch.bytes.length < sample.size) scratch.bytes = Buffer.allocUnsafe(Math.max(sample.size, scratch.bytes.length * 2));
-      const bytes = scratch.bytes.subarray(0, sample.size);
-      const bytesRead = readSync(fd, bytes, 0, sample.size, sample.offset);
-      if (bytesRead !== sample.size) throw new RangeError(`${file}: keyframe at byte ${sample.offset} is cut short`);
-      const parts = annexBParts(bytes, nalLengthSize, parameterSets);
-      const length = parts.reduce((sum, part) => sum + part.length, 0);
-      let written = writevSync(out, parts, at);
-      // a short write to a regular file is rare: the rest goes in one piece
-      if (written < length) {
-        const rest = Buffer.concat(parts).subarray(written);
-        for (let done = 0; done < rest.length; ) done += writeSync(out, rest, done, rest.length - done, at + written + done);
-        written = length;
-      }
-      at += written;
-    }
-    return at;
-  } finally {
-    closeSync(fd);
+export class KeyframeFeed {
+  private readonly pending: KeyframeRef[] = [];
+  private next = 0;
+  private ended = false;
+  private wake: (() => void) | null = null;
+
+  push(refs: KeyframeRef[]): void {
+    this.pending.push(...refs);
+    this.wake?.();
   }
+
+  /** No keyframes follow: the stream ends once the pending ones are written. */
+  end(): void {
+    this.ended = true;
+    this.wake?.();
+  }
+
+  get count(): number {
+    return this.pending.length;
+  }
+
+  async writeTo(out: Writable): Promise<void> {
+    const sample = { bytes: Buffer.alloc(0) };
+    const unit = { bytes: Buffer.alloc(0) };
+    let fd = -1;
+    let fdFile = '';
+    try {
+      for (;;) {
+        while (this.next === this.pending.length && !this.ended) await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = null;
+        if (this.next === this.pending.length) break;
+        const ref = this.pending[this.next++];
+        if (ref.file !== fdFile) {
+          if (fd >= 0) closeSync(fd);
+          fd = -1;
+          fd = openSync(ref.file, 'r');
+          fdFile = ref.file;
+        }
+        const accessUnit = readAnnexBUnit(fd, ref, sample, unit);
+        await new Promise<void>((resolve, reject) => out.write(accessUnit, (error) => (error ? reject(error) : resolve())));
+      }
+      await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    } finally {
+      if (fd >= 0) closeSync(fd);
+    }
+  }
+}
+
+function readAnnexBUnit(fd: number, ref: KeyframeRef, sample: { bytes: Buffer }, unit: { bytes: Buffer }): Buffer {
+  const { size, offset } = ref.sample;
+  if (sample.bytes.length < size) sample.bytes = Buffer.allocUnsafe(Math.max(size, sample.bytes.length * 2));
+  const bytes = sample.bytes.subarray(0, size);
+  const bytesRead = readSync(fd, bytes, 0, size, offset);
+  if (bytesRead !== size) throw new RangeError(`${ref.file}: keyframe at byte ${offset} is cut short`);
+  const parts = annexBParts(bytes, ref.nalLengthSize, ref.parameterSets);
+  const length = parts.reduce((sum, part) => sum + part.length, 0);
+  if (unit.bytes.length < length) unit.bytes = Buffer.allocUnsafe(Math.max(length, unit.bytes.length * 2));
+  let at = 0;
+  for (const part of parts) at += part.copy(unit.bytes, at);
+  return unit.bytes.subarray(0, length);
 }
