@@ -49,22 +49,22 @@ export function stageTimes(stderr: string, spawnedAtEpochMs: number, wallMs: num
   if (stages.length === 0) return rows;
   rows.push({ name: 'node start-up + the bundle', startMs: 0, durationMs: at(stages[0]) });
   const done = lines.find((l) => l.msg === 'recording processed');
-  const ffmpegStarts = lines.filter((l) => l.msg === 'running ffmpeg');
   const lives = children.map((c) => ({ ...c, label: ffmpegLabel(c.command) })).filter((c) => c.label);
   stages.forEach((stage, i) => {
     const start = at(stage);
     const end = i + 1 < stages.length ? at(stages[i + 1]) : done ? at(done) : wallMs;
     rows.push({ name: stage.stage!, startMs: start, durationMs: end - start });
+    if (stage.stage === 'probe') {
+      // the decode starts with the first probed chunk and is fed as the later ones are placed
+      for (const life of lives.filter((l) => l.label === 'decode thumbnails')) {
+        rows.push({ name: 'thumbnails: ffmpeg decode (alongside)', startMs: life.firstSeenMs, durationMs: life.lastSeenMs - life.firstSeenMs, cpuSec: life.cpuSec, nested: true });
+      }
+    }
     if (stage.stage === 'concat') {
-      const decode = ffmpegStarts.find((l) => l.label === 'decode thumbnails');
       const writing = lines.find((l) => l.msg === 'writing the joined mp4');
       const written = lines.find((l) => l.msg === 'joined mp4 written');
       if (writing) rows.push({ name: 'probe tables -> join tables', startMs: start, durationMs: at(writing) - start, nested: true });
       if (writing && written) rows.push({ name: 'write mp4 + both hashes', startMs: at(writing), durationMs: at(written) - at(writing), nested: true });
-      if (decode) rows.push({ name: 'thumbnails: read keyframes (alongside)', startMs: start, durationMs: at(decode) - start, nested: true });
-      for (const life of lives.filter((l) => l.label === 'decode thumbnails')) {
-        rows.push({ name: 'thumbnails: ffmpeg decode (alongside)', startMs: life.firstSeenMs, durationMs: life.lastSeenMs - life.firstSeenMs, cpuSec: life.cpuSec, nested: true });
-      }
     }
   });
   if (done) rows.push({ name: 'discard staging + exit', startMs: at(done), durationMs: wallMs - at(done) });

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { avccSampleToAnnexB, KeyframeFeed, type KeyframeRef } from './keyframes.ts';
-import { syncSampleAt } from './keyframes.ts';
+import { avccSampleToAnnexB, KeyframeFeed, syncSampleAt, type KeyframeRef } from './keyframes.ts';
 
 describe('avccSampleToAnnexB', () => {
   it('replaces 4-byte lengths with start codes, parameter sets first', () => {

@@ -66,10 +66,6 @@ export class KeyframeFeed {
     this.wake?.();
   }
 
-  get count(): number {
-    return this.pending.length;
-  }
-
   async writeTo(out: Writable): Promise<void> {
     const sample = { bytes: Buffer.alloc(0) };
     const unit = { bytes: Buffer.alloc(0) };
