@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,5 +88,13 @@ describe('a thumbnail run fed source by source', () => {
     expect(await written(context.outDir)).toEqual(before);
     expect(await makeThumbnails(sources, { ...context, durationSec })).toEqual(reference.thumbnails);
     expect(await written(context.outDir)).toEqual(reference.files);
+  });
+
+  it('fails at the end with the error that stopped it early, once', async () => {
+    const notADir = join(scratch, 'a-file');
+    await writeFile(notADir, '');
+    const run = startThumbnails({ outDir: join(notADir, 'out'), workDir: scratch, intervalSec: INTERVAL, width: 160, logger: silentLogger });
+    for (const s of sources) run.add(s);
+    await expect(run.finish(sources, durationSec)).rejects.toThrow(/ENOTDIR/);
   });
 });

@@ -120,6 +120,7 @@ export function startThumbnails(context: Omit<ThumbnailContext, 'durationSec'>):
   let decoding: Promise<unknown> | null = null;
   let size = { width: 0, height: 0 };
   let failed = false;
+  let addError: unknown = null;
 
   const enqueue = (picks: KeyframePick[]) =>
     feed.push(picks.map((p) => ({ file: picker.sources[p.source].file, sample: p.sample, nalLengthSize: picker.sources[p.source].video.nalLengthSize, parameterSets: picker.sources[p.source].video.parameterSets })));
@@ -156,12 +157,16 @@ export function startThumbnails(context: Omit<ThumbnailContext, 'durationSec'>):
         decoding ??= start(source.video);
         enqueue(picker.add(source));
       } catch (error) {
-        // the decode done again from scratch at the end meets the same error and reports it
-        context.logger.debug('thumbnail decode stopped early', { error: String(error) });
+        // reported at the end, where the join's own failure still comes first
+        addError = error;
         void cancel();
       }
     },
     async finish(sources, durationSec) {
+      if (addError) {
+        await cancel();
+        throw addError;
+      }
       if (!failed && decoding) {
         enqueue(picker.finish(durationSec));
         feed.end();
