@@ -118,13 +118,14 @@ export class StreamCopyOffsets {
   private ruledOut = false;
 
   add(chunk: ProbedChunk): number | null {
+    this.ruledOut ||= !chunk.probe.video || !chunk.probe.audio || streamCopyMismatch(this.first ? [this.first, chunk] : [chunk]) !== null;
     if (this.ruledOut) return null;
+    this.first ??= chunk;
+    this.placer ??= new ChunkPlacer(placementChunkOf(chunk));
     try {
-      if (!chunk.probe.video || !chunk.probe.audio || streamCopyMismatch(this.first ? [this.first, chunk] : [chunk])) throw new RangeError('no stream copy');
-      this.first ??= chunk;
-      this.placer ??= new ChunkPlacer(placementChunkOf(chunk));
       return this.placer.place(placementChunkOf(chunk)).originSec;
     } catch {
+      // what the placement refuses, the plan refuses too: it reports it
       this.ruledOut = true;
       return null;
     }
