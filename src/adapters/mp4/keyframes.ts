@@ -79,6 +79,7 @@ export class KeyframeFeed {
         const ref = this.pending[this.next++];
         if (ref.file !== fdFile) {
           if (fd >= 0) closeSync(fd);
+          // not closed twice should the open fail
           fd = -1;
           fd = openSync(ref.file, 'r');
           fdFile = ref.file;
@@ -95,14 +96,19 @@ export class KeyframeFeed {
 
 function readAnnexBUnit(fd: number, ref: KeyframeRef, sample: { bytes: Buffer }, unit: { bytes: Buffer }): Buffer {
   const { size, offset } = ref.sample;
-  if (sample.bytes.length < size) sample.bytes = Buffer.allocUnsafe(Math.max(size, sample.bytes.length * 2));
-  const bytes = sample.bytes.subarray(0, size);
+  const bytes = room(sample, size);
   const bytesRead = readSync(fd, bytes, 0, size, offset);
   if (bytesRead !== size) throw new RangeError(`${ref.file}: keyframe at byte ${offset} is cut short`);
   const parts = annexBParts(bytes, ref.nalLengthSize, ref.parameterSets);
   const length = parts.reduce((sum, part) => sum + part.length, 0);
-  if (unit.bytes.length < length) unit.bytes = Buffer.allocUnsafe(Math.max(length, unit.bytes.length * 2));
+  const assembled = room(unit, length);
   let at = 0;
-  for (const part of parts) at += part.copy(unit.bytes, at);
-  return unit.bytes.subarray(0, length);
+  for (const part of parts) at += part.copy(assembled, at);
+  return assembled;
+}
+
+/** The first `size` bytes of a reused buffer, grown (doubling) when it is smaller. */
+function room(scratch: { bytes: Buffer }, size: number): Buffer {
+  if (scratch.bytes.length < size) scratch.bytes = Buffer.allocUnsafe(Math.max(size, scratch.bytes.length * 2));
+  return scratch.bytes.subarray(0, size);
 }
