@@ -235,7 +235,7 @@ parentPort.once('message', async (message) => {
   ctl = new Int32Array(job.ctlBuffer);
   meta = new Float64Array(job.metaBuffer);
   blocks = Buffer.from(job.ring);
-  // the reader waits for half the ring, not one slot: one wake-up per eight blocks, not per block
+  // the reader waits for half the ring, not one slot: one wake-up per half ring, not per block
   REFILL = Math.max(1, slots >> 1);
   try {
     parentPort.postMessage((job.role === 'read' ? read() : await write()) ?? { type: 'stopped' });
