@@ -46,7 +46,7 @@ async function processMp4Chunks(discovery: Discovery, copyThreads: CopyThreads, 
   step('probe');
   // the staging comes before the probe, so that the thumbnail decode can start while the later
   // chunks are probed; the output is still refused only after them, as before
-  const staging = await createStaging(options.outDir);
+  const staging = createStaging(options.outDir);
   const thumbnailContext = { outDir: staging.dir, workDir: staging.workDir, intervalSec: options.thumbnailIntervalSec, width: options.thumbnailWidth, logger, signal };
   const earlyThumbnails = options.fillPauses ? null : startThumbnails(thumbnailContext);
   try {
