@@ -1,4 +1,4 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InvalidInputError } from '../../errors.ts';
 import type { Mp4Model, Mp4Track, RawTrackBoxes, SampleDescription, SampleTable, TopLevelBox } from '../../types/mp4.ts';
 import { bytesOf, childrenOf, findChild, findPath, MalformedBoxError, type BoxSpan } from './boxes.ts';
@@ -15,41 +15,48 @@ import { readEdits, readFtyp, readHandlerType, readMediaHeader, readMovieTimesca
  * tables, then every moof fragment in file order, and each track's edit list applied in full.
  * Reads box headers, moov and moof only, never the media payload. The moov's tables go into
  * `tables` when given (fragments' tables, which grow as they are read, do not).
+ * The reads are synchronous (a few box headers, the moov, any moofs): through the async API each
+ * waited for libuv's pool, busy then with the copy threads' boot and the thumbnails' reads, and
+ * the chunks' parses interleaved; the join's copy started 24 ms later at 1 h, 87 ms at 4 h.
  */
 export async function readMp4Model(file: string, options: { tables?: SampleTableArena } = {}): Promise<Mp4Model> {
-  const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
-    throw new InvalidInputError(`cannot read the media (${error.code ?? error.message})`, { file });
-  });
+  let fd: number;
   try {
-    const { size } = await handle.stat();
+    fd = openSync(file, 'r');
+  } catch (error) {
+    throw new InvalidInputError(`cannot read the media (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file });
+  }
+  try {
+    const { size } = fstatSync(fd);
     if (size === 0) throw new InvalidInputError('the media file is empty', { file });
-    const walk = await walkTopLevelBoxes(handle, size);
+    const walk = walkTopLevelBoxes(fd, size);
     if (!walk.ok) throw new InvalidInputError(`not a complete MP4: ${walk.reason}`, { file });
     const { boxes } = walk;
     if (boxes[0]?.type !== 'ftyp') throw new InvalidInputError(`not an MP4: it starts with '${boxes[0]?.type}', not 'ftyp'`, { file });
     const moovBox = boxes.find((b) => b.type === 'moov');
     if (!moovBox) throw new InvalidInputError('not a complete MP4: no moov box', { file });
     try {
-      return await readBoxes(handle, file, size, boxes, moovBox, options.tables);
+      return readBoxes(fd, file, size, boxes, moovBox, options.tables);
     } catch (error) {
       if (error instanceof MalformedBoxError || error instanceof RangeError) throw new InvalidInputError(`not a valid MP4: ${error.message}`, { file, cause: error });
       throw error;
     }
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
-async function readBox(handle: FileHandle, box: TopLevelBox): Promise<Buffer> {
+function readBox(fd: number, box: TopLevelBox): Buffer {
   const bytes = Buffer.alloc(box.size);
-  const { bytesRead } = await handle.read(bytes, 0, box.size, box.start);
+  let bytesRead = 0;
+  for (let n = 1; bytesRead < box.size && n > 0; bytesRead += n) n = readSync(fd, bytes, bytesRead, box.size - bytesRead, box.start + bytesRead);
   if (bytesRead < box.size) throw new MalformedBoxError(`box '${box.type}' at byte ${box.start} could not be read whole`);
   return bytes;
 }
 
-async function readBoxes(handle: FileHandle, file: string, sizeBytes: number, boxes: TopLevelBox[], moovBox: TopLevelBox, tables?: SampleTableArena): Promise<Mp4Model> {
-  const ftyp = readFtyp(await readBox(handle, boxes[0]));
-  const buf = await readBox(handle, moovBox);
+function readBoxes(fd: number, file: string, sizeBytes: number, boxes: TopLevelBox[], moovBox: TopLevelBox, tables?: SampleTableArena): Mp4Model {
+  const ftyp = readFtyp(readBox(fd, boxes[0]));
+  const buf = readBox(fd, moovBox);
   const moov: BoxSpan = { type: 'moov', start: 0, body: moovBox.headerSize, end: buf.length };
   const movieTimescale = readMovieTimescale(buf, moov);
   const traks = childrenOf(buf, moov)
@@ -60,7 +67,7 @@ async function readBoxes(handle: FileHandle, file: string, sizeBytes: number, bo
   if (moofs.length > 0) {
     const defaults = readTrackDefaults(buf, findChild(buf, moov, 'mvex'));
     const builders = new Map(traks.map((t) => [t.id, new SampleTableBuilder(t.samples)]));
-    for (const moof of moofs) readMovieFragment(await readBox(handle, moof), moof.start, builders, defaults);
+    for (const moof of moofs) readMovieFragment(readBox(fd, moof), moof.start, builders, defaults);
     for (const t of traks) t.samples = builders.get(t.id)!.build();
   }
 

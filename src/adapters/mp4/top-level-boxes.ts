@@ -1,4 +1,4 @@
-import type { FileHandle } from 'node:fs/promises';
+import { readSync } from 'node:fs';
 import type { TopLevelBox } from '../../types/mp4.ts';
 
 export type { TopLevelBox };
@@ -11,14 +11,14 @@ const PRINTABLE_TYPE = /^[\x20-\x7e]{4}$/;
  * Walks the top-level boxes by reading 16 bytes per box, so that a 1.5 GB chunk costs a few reads.
  * Reports (instead of throwing) a file that is not MP4 or is cut short.
  */
-export async function walkTopLevelBoxes(handle: FileHandle, fileSize: number): Promise<BoxWalkResult> {
+export function walkTopLevelBoxes(fd: number, fileSize: number): BoxWalkResult {
   const boxes: TopLevelBox[] = [];
   const header = Buffer.alloc(16);
   let offset = 0;
   while (offset < fileSize) {
     const remaining = fileSize - offset;
     if (remaining < 8) return { ok: false, reason: `${remaining} stray bytes after the last box`, boxes };
-    const { bytesRead } = await handle.read(header, 0, Math.min(16, remaining), offset);
+    const bytesRead = readSync(fd, header, 0, Math.min(16, remaining), offset);
     let size = header.readUInt32BE(0);
     const type = header.toString('latin1', 4, 8);
     if (!PRINTABLE_TYPE.test(type)) return { ok: false, reason: `no MP4 box at byte ${offset}`, boxes };
