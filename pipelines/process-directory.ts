@@ -61,7 +61,7 @@ async function processMp4Chunks(discovery: Discovery, copyThreads: CopyThreads, 
         else earlyThumbnails?.add({ file: chunk.mediaFile, offsetSec, video: chunk.probe.video! });
       },
     });
-    await refuseFinishedOutput(options.outDir, { force: options.force });
+    refuseFinishedOutput(options.outDir, { force: options.force });
 
     const timelineChunks = probed.chunks.map((chunk) => timelineChunkOf(chunk.metadata, chunk.probe.durationSec));
     const outFile = join(staging.dir, RECORDING_FILE);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { access, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { existsSync, mkdirSync } from 'node:fs';
+import { readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { MANIFEST_FILE, RECORDING_FILE } from '../types/output-files.ts';
@@ -15,21 +15,16 @@ export interface Staging {
   workDir: string;
 }
 
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
-
 /** Refuses an output that holds a finished recording (unless forced) and makes the staging directory. */
 export async function prepareStaging(outDir: string, options: { force: boolean }): Promise<Staging> {
-  await refuseFinishedOutput(outDir, options);
+  refuseFinishedOutput(outDir, options);
   return createStaging(outDir);
 }
 
-export async function refuseFinishedOutput(outDir: string, options: { force: boolean }): Promise<void> {
+/** Synchronous, as createStaging: it runs between the probe and the plan, where one stat through libuv's pool waited 1-3 ms. */
+export function refuseFinishedOutput(outDir: string, options: { force: boolean }): void {
   const out = resolve(outDir);
-  if (!options.force && (await exists(join(out, MANIFEST_FILE)))) {
+  if (!options.force && existsSync(join(out, MANIFEST_FILE))) {
     throw new UsageError('the output directory already holds a manifest.json (use --force to replace it)', { file: out });
   }
 }
