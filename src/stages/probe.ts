@@ -41,6 +41,9 @@ export async function probeChunks(
         context.signal?.throwIfAborted();
         probed[i] = { ...chunk, probe: await probeMp4(chunk.mediaFile, tables) };
         for (; probed[delivered]; delivered++) context.onProbed?.(probed[delivered]);
+        // a turn of the event loop between chunks: the reads are synchronous, and without it the
+        // thumbnails' feed to ffmpeg stalled once the pipe was full until every chunk was probed
+        await new Promise((resolve) => setImmediate(resolve));
       }),
     ),
   );
