@@ -1,4 +1,3 @@
-import PQueue from 'p-queue';
 import { basename } from 'node:path';
 import { probeMp4 } from '../adapters/mp4/probe.ts';
 import { SampleTableArena } from '../adapters/mp4/table-arena.ts';
@@ -25,28 +24,23 @@ export async function probeChunks(
     expectVideo: ExpectedVideo;
     expectAudio: ExpectedAudio;
     signal?: AbortSignal;
-    /** Each probed chunk in order, once it and those before it are probed (not yet checked); must not throw. */
+    /** Each probed chunk in order, as soon as it is probed (not yet checked); must not throw. */
     onProbed?: (chunk: ProbedChunk) => void;
   },
 ): Promise<ProbeStageResult> {
-  const queue = new PQueue({ concurrency: 4 });
   const tables = new SampleTableArena();
   const probed: ProbedChunk[] = [];
-  let delivered = 0;
-  // One check per task, not p-queue's `signal` option: that adds an abort listener per chunk to
-  // the one signal, and a dozen chunks trip Node's MaxListenersExceededWarning.
-  await Promise.all(
-    chunks.map((chunk, i) =>
-      queue.add(async () => {
-        context.signal?.throwIfAborted();
-        probed[i] = { ...chunk, probe: await probeMp4(chunk.mediaFile, tables) };
-        for (; probed[delivered]; delivered++) context.onProbed?.(probed[delivered]);
-        // a turn of the event loop between chunks: the reads are synchronous, and without it the
-        // thumbnails' feed to ffmpeg stalled once the pipe was full until every chunk was probed
-        await new Promise((resolve) => setImmediate(resolve));
-      }),
-    ),
-  );
+  // one after another: the probe's reads are synchronous (readMp4Model), so chunks in flight at
+  // once would only take turns; each is handed over as soon as it is probed
+  for (const chunk of chunks) {
+    context.signal?.throwIfAborted();
+    const next: ProbedChunk = { ...chunk, probe: await probeMp4(chunk.mediaFile, tables) };
+    probed.push(next);
+    context.onProbed?.(next);
+    // a turn of the event loop between chunks: without it the thumbnails' feed to ffmpeg stalled
+    // once the pipe was full until every chunk was probed
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   const checks: VerificationCheck[] = [];
   const warnings: string[] = [];
   for (const chunk of probed) {
