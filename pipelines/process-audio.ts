@@ -43,7 +43,7 @@ export async function processAudio(discovery: Discovery, options: ProcessOptions
   const participants = channelParticipants(chunks, channels);
   const timelineChunks = chunks.map((chunk) => timelineChunkOf(chunk.metadata, chunk.audio.durationSec));
 
-  const staging = await prepareStaging(options.outDir, { force: options.force });
+  const staging = prepareStaging(options.outDir, { force: options.force });
   try {
     step('join');
     const hashing = new PQueue({ concurrency: 2 });

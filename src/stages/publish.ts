@@ -16,7 +16,7 @@ export interface Staging {
 }
 
 /** Refuses an output that holds a finished recording (unless forced) and makes the staging directory. */
-export async function prepareStaging(outDir: string, options: { force: boolean }): Promise<Staging> {
+export function prepareStaging(outDir: string, options: { force: boolean }): Staging {
   refuseFinishedOutput(outDir, options);
   return createStaging(outDir);
 }
