@@ -15,6 +15,7 @@ import { ffconcatPath } from '../src/adapters/ffmpeg/args.ts';
 import { ffmpegPath } from '../src/adapters/ffmpeg/binary.ts';
 import { runSampled, type TreeRun } from './process-tree.ts';
 import { nodeStartTimes, withoutExtraCaCerts } from './node-startup.ts';
+import { pairedRatios } from './paired-ratio.ts';
 import { benchRecording, type BenchRecording } from './recording.ts';
 import { roundOrder } from './round-order.ts';
 import { stageTimes, type StageTime } from './stages.ts';
@@ -147,6 +148,12 @@ function report(results: RecordingResult[], machineBefore: string): string {
   if (METHODS.includes('acsrec-no-extra-ca')) {
     lines.push(`acsrec started without NODE_EXTRA_CA_CERTS (this machine sets it), in the same rounds: ${results.map((r) => `${r.recording.name} ${sec(wall(r, 'acsrec-no-extra-ca'))}, ${(wall(r, 'acsrec-no-extra-ca') / wall(r, 'concat')).toFixed(2)}x concat`).join('; ')}`);
   }
+  const paired = (r: RecordingResult) => pairedRatios(r.runs.acsrec.map((x) => x.run.wallMs), r.runs.concat.map((x) => x.run.wallMs));
+  const pairedText = (r: RecordingResult) => {
+    const p = paired(r);
+    return `${p.median.toFixed(2)}x (${p.min.toFixed(2)}-${p.max.toFixed(2)}), acsrec faster in ${p.aFaster} of ${p.rounds}`;
+  };
+  lines.push(`acsrec/concat round by round (the two ran in the same round; median of the rounds' ratios): ${results.map((r) => `${r.recording.name} ${pairedText(r)}`).join('; ')}`);
   lines.push('');
   lines.push('CPU time (user+sys of the whole process tree, median; sys in brackets): less sensitive than wall time to other load on the machine');
   const cpu = (r: RecordingResult, m: Method) => median(r.runs[m].map((x) => x.run.cpuSec));
@@ -195,7 +202,7 @@ function report(results: RecordingResult[], machineBefore: string): string {
   const verdicts = results.map((r) => {
     const ratio = wall(r, 'acsrec') / wall(r, 'concat');
     const tree = peak(r.runs.acsrec, (t) => t.treePeakKb) / 1024;
-    return `${r.recording.name}: acsrec/concat ${ratio.toFixed(2)}x (target <= 1.0x, aim 0.6x: ${ratio <= 0.6 ? 'met' : ratio <= 1 ? 'within 1.0x' : 'MISSED'}); peak tree RSS ${tree.toFixed(0)} MB (target < 200 MB: ${tree < 200 ? 'met' : 'MISSED'})`;
+    return `${r.recording.name}: acsrec/concat ${ratio.toFixed(2)}x, round by round ${paired(r).median.toFixed(2)}x (target <= 1.0x, aim 0.6x: ${ratio <= 0.6 ? 'met' : ratio <= 1 ? 'within 1.0x' : 'MISSED'}); peak tree RSS ${tree.toFixed(0)} MB (target < 200 MB: ${tree < 200 ? 'met' : 'MISSED'})`;
   });
   lines.push('Targets', ...verdicts);
   return lines.join('\n');
