@@ -1,4 +1,4 @@
-/** One method against another round by round: `ratio` is a's time over b's in the same round. */
+/** One method against another round by round, each round's ratio being a's time over b's in that round. */
 export interface PairedRatios {
   median: number;
   min: number;
