@@ -11,13 +11,14 @@
 import { copyFile, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runFfmpeg } from '../src/adapters/ffmpeg/runner.ts';
+import { readMp4Model } from '../src/adapters/mp4/model.ts';
 import { syntheticChunkArgs } from '../src/adapters/ffmpeg/synthetic-chunk.ts';
 import { eventOf, metadataOf, type ChunkSpec } from '../fixtures/make-fixtures.ts';
 
 export const CHUNK_SEC = 300;
 const KEYFRAME_EVERY_SEC = 2;
 /** Bump when the rendered media changes, so stale caches are not reused. */
-const CACHE_VERSION = 'v2-bframes';
+const CACHE_VERSION = 'v3-bframes';
 
 export interface BenchRecording {
   name: string;
@@ -29,13 +30,15 @@ export interface BenchRecording {
 
 /**
  * x264 in CBR with NAL HRD filler: the synthetic picture would otherwise compress to almost nothing,
- * and the pipeline's cost is in the bytes it moves. B-frames as the preset makes them (High
- * profile: ctts and an edit list `media_time`), not the fixtures' `-bf 0`: real encoders make them.
+ * and the pipeline's cost is in the bytes it moves. B-frames (High profile: ctts and an edit list
+ * `media_time`), not the fixtures' `-bf 0`: real encoders make them. The preset's three, placed
+ * always (`b-adapt=0`): left to choose, x264 put none in this picture (a flat frame, a box moving
+ * 192 px a frame), and the v2 bench's chunks had a ctts of one run and no frame out of order.
  */
 export function benchChunkArgs(outFile: string, durationSec = CHUNK_SEC): string[] {
   const args = syntheticChunkArgs({ outFile, durationSec, markersSec: [60, 180].filter((m) => m < durationSec), seed: 1, keyframeIntervalSec: KEYFRAME_EVERY_SEC });
   const crf = args.indexOf('-crf');
-  args.splice(crf, 2, '-b:v', '1M', '-minrate', '1M', '-maxrate', '1M', '-bufsize', '2M', '-x264-params', 'nal-hrd=cbr');
+  args.splice(crf, 2, '-b:v', '1M', '-minrate', '1M', '-maxrate', '1M', '-bufsize', '2M', '-x264-params', 'nal-hrd=cbr:b-adapt=0');
   const noBFrames = args.indexOf('-bf');
   args.splice(noBFrames, 2, '-profile:v', 'high');
   const threads = args.indexOf('-threads');
@@ -75,9 +78,21 @@ async function masterChunk(cacheDir: string, log: (line: string) => void): Promi
   const started = Date.now();
   const partial = `${file}.partial.mp4`;
   await runFfmpeg({ args: benchChunkArgs(partial), label: 'render bench chunk', timeoutMs: 30 * 60_000 });
+  const reordered = await framesOutOfOrder(partial);
+  if (reordered === 0) throw new Error(`${partial}: no video frame is out of decoding order (no B-frames); the bench measures chunks with them`);
   await rename(partial, file);
   log(`rendered ${file} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return file;
+}
+
+/** Video frames shown before the frame decoded just ahead of them: 0 without B-frames. */
+export async function framesOutOfOrder(file: string): Promise<number> {
+  const video = (await readMp4Model(file)).tracks.find((t) => t.kind === 'video');
+  if (!video) throw new Error(`${file}: no video track`);
+  const { count, dts, compositionOffsets } = video.samples;
+  let reordered = 0;
+  for (let i = 1; i < count; i++) if (dts[i] + compositionOffsets[i] < dts[i - 1] + compositionOffsets[i - 1]) reordered++;
+  return reordered;
 }
 
 /** A recording of `count` five-minute chunks with metadata and event, made once and cached. */
