@@ -11,8 +11,8 @@
 import { copyFile, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runFfmpeg } from '../src/adapters/ffmpeg/runner.ts';
-import { readMp4Model } from '../src/adapters/mp4/model.ts';
 import { syntheticChunkArgs } from '../src/adapters/ffmpeg/synthetic-chunk.ts';
+import { readMp4Model } from '../src/adapters/mp4/model.ts';
 import { eventOf, metadataOf, type ChunkSpec } from '../fixtures/make-fixtures.ts';
 
 export const CHUNK_SEC = 300;
